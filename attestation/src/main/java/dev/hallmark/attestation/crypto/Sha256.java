@@ -1,0 +1,73 @@
+package dev.hallmark.attestation.crypto;
+
+import dev.hallmark.attestation.AttestationException;
+import dev.hallmark.attestation.AttestationException.Code;
+import dev.hallmark.attestation.encoding.Hex;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.function.LongConsumer;
+
+/**
+ * SHA-256 through the JDK's {@link MessageDigest}, whose compression function the optimising
+ * compiler replaces with the CPU's SHA extensions (BouncyCastle's digest is several times slower).
+ *
+ * <pre>{@code
+ * String hex = Sha256.hex(Sha256.of(Path.of("app.tgz"), bytesSoFar -> {}));
+ * }</pre>
+ */
+public final class Sha256 {
+  private static final int CHUNK = 1 << 20;
+
+  private Sha256() {}
+
+  public static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  public static byte[] of(byte[] data) {
+    return newDigest().digest(data);
+  }
+
+  public static String hex(byte[] digest) {
+    return Hex.encode(digest);
+  }
+
+  /**
+   * Streams a regular file through SHA-256 in 1 MiB chunks; {@code progress} receives the number
+   * of bytes hashed so far after each chunk. Fails on anything but a readable regular file.
+   */
+  public static byte[] of(Path file, LongConsumer progress) {
+    if (!Files.isRegularFile(file)) {
+      throw new AttestationException(Code.IO, file + " is not a regular file");
+    }
+    MessageDigest md = newDigest();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+      byte[] array = buf.array();
+      long done = 0;
+      int n;
+      while ((n = ch.read(buf)) >= 0) {
+        if (n == 0 && buf.position() == 0) {
+          continue;
+        }
+        md.update(array, 0, buf.position());
+        done += buf.position();
+        buf.clear();
+        progress.accept(done);
+      }
+      return md.digest();
+    } catch (IOException e) {
+      throw new AttestationException(Code.IO, "cannot read " + file + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.hallmark.trustroot;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.hallmark.trustroot.TrustRootFixtures.discovery;
+import static dev.hallmark.trustroot.TrustRootFixtures.jwk;
+import static dev.hallmark.trustroot.TrustRootFixtures.jwks;
+import static dev.hallmark.trustroot.TrustRootFixtures.trustRootFile;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.hallmark.attestation.trustroot.TrustRoot;
+import dev.hallmark.trustroot.TrustRootException.Code;
+import dev.hallmark.trustroot.online.Connector;
+import dev.hallmark.trustroot.online.OnlineOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The factories: which argument becomes which source, and that URLs are checked up front. */
+class TrustRootSourceTest {
+  private static final OnlineOptions NO_NETWORK =
+      OnlineOptions.builder()
+          .connector((uri, address, timeout, maxBytes) -> fail("connector called for " + uri))
+          .build();
+
+  @TempDir Path dir;
+
+  @Test
+  void parsesPathAsFile() throws IOException {
+    Path file =
+        Files.write(
+            dir.resolve("root.json"), trustRootFile("https://ci.example.com/oidc", jwk("k1")));
+    TrustRootSource source = TrustRootSource.parse(file.toString(), NO_NETWORK);
+    assertEquals("file " + file, source.describe());
+    assertEquals("https://ci.example.com/oidc", source.load().issuer());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://ci.example.com/oidc", "HTTPS://ci.example.com/oidc/"})
+  void parsesHttpsAsIssuerWithoutFetching(String arg) {
+    TrustRootSource source = TrustRootSource.parse(arg, NO_NETWORK);
+    assertEquals(
+        "issuer " + (arg.endsWith("/") ? arg.substring(0, arg.length() - 1) : arg),
+        source.describe());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://ci.example.com/oidc",
+        "ftp://ci.example.com/oidc",
+        "file:///etc/trust-root.json"
+      })
+  void rejectsInsecureUrlWithoutConnecting(String arg) {
+    TrustRootException e =
+        assertThrows(TrustRootException.class, () -> TrustRootSource.parse(arg, NO_NETWORK).load());
+    assertEquals(Code.INSECURE_URL, e.code());
+  }
+
+  @Test
+  void rejectsUnparseableUrl() {
+    TrustRootException e =
+        assertThrows(
+            TrustRootException.class,
+            () -> TrustRootSource.parse("https://ci example.com/oidc", NO_NETWORK));
+    assertEquals(Code.MALFORMED_URL, e.code());
+  }
+
+  @Test
+  void onlineRejectsInsecureUrlBeforeAnyLoad() {
+    TrustRootException e =
+        assertThrows(
+            TrustRootException.class,
+            () -> TrustRootSource.online(URI.create("http://ci.example.com/oidc"), NO_NETWORK));
+    assertEquals(Code.INSECURE_URL, e.code());
+  }
+
+  @Test
+  void preloadedReturnsItsTrustRoot() {
+    TrustRoot root = TrustRoot.parse(trustRootFile("https://ci.example.com/oidc", jwk("k1")));
+    assertSame(root, TrustRootSource.of(root).load());
+  }
+
+  @Test
+  void onlineSourceFetchesOnEveryLoadUnlessMemoized() {
+    WireMockServer wm =
+        new WireMockServer(
+            WireMockConfiguration.options()
+                .bindAddress("127.0.0.1") // loopback only: no test traffic leaves this machine
+                .dynamicPort()
+                .jettyStopTimeout(100L)); // do not wait for the deliberately slow answers
+    wm.start();
+    try {
+      String issuer = "http://127.0.0.1:" + wm.port() + "/oidc";
+      wm.stubFor(
+          get(urlEqualTo("/oidc/.well-known/openid-configuration"))
+              .willReturn(
+                  aResponse().withStatus(200).withBody(discovery(issuer, issuer + "/jwks"))));
+      wm.stubFor(
+          get(urlEqualTo("/oidc/jwks"))
+              .willReturn(aResponse().withStatus(200).withBody(jwks(jwk("k1")))));
+      OnlineOptions options = OnlineOptions.builder().connector(Connector.httpClient()).build();
+
+      TrustRootSource source = TrustRootSource.parse(issuer, options);
+      assertEquals(issuer, source.load().issuer());
+      source.load();
+      assertEquals(
+          2,
+          wm.countRequestsMatching(
+                  com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                          urlEqualTo("/oidc/jwks"))
+                      .build())
+              .getCount());
+
+      wm.resetRequests();
+      TrustRootSource memoized = source.memoized();
+      for (int i = 0; i < 100; i++) {
+        memoized.load();
+      }
+      assertEquals(
+          1,
+          wm.countRequestsMatching(
+                  com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                          urlEqualTo("/oidc/jwks"))
+                      .build())
+              .getCount());
+    } finally {
+      wm.stop();
+    }
+  }
+}

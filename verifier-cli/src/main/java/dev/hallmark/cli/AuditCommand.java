@@ -1,0 +1,202 @@
+package dev.hallmark.cli;
+
+import dev.hallmark.attestation.bundle.Bundle;
+import dev.hallmark.attestation.json.StrictJson;
+import dev.hallmark.attestation.trustroot.TrustRoot;
+import dev.hallmark.trustroot.TrustRootSource;
+import dev.hallmark.verifier.CheckOutcome;
+import dev.hallmark.verifier.VerificationPolicy;
+import dev.hallmark.verifier.VerificationResult;
+import dev.hallmark.verifier.Verifier;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code hallmark audit}: verifies every {@code *.hallmark.json} under a folder, in parallel,
+ * streaming the folder (at most a few bundles per thread are in memory at once).
+ */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Verify every *.hallmark.json under a folder against a trust root, in parallel.",
+      "A bundle X.hallmark.json is checked against the file X beside it when present (X must be named by a subject).",
+      "Exit status 0 only when every bundle verifies; an empty folder is an error."
+    })
+final class AuditCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "<dir>", description = "The folder to audit (searched recursively).")
+  Path dir;
+
+  @Option(names = "--trust-root", required = true, paramLabel = "<url-or-file>", description = "The issuer URL or a trust-root file, loaded once.")
+  String trustRoot;
+
+  @Option(names = "--json", description = "Print one JSON object per bundle (JSON Lines), then a summary object.")
+  boolean json;
+
+  @Option(names = "--require-artifacts", description = "Fail a bundle whose artifact is not beside it.")
+  boolean requireArtifacts;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
+  Integer threads;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Time-out for fetching an online trust root (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  private final AtomicLong withArtifact = new AtomicLong();
+  private final AtomicLong withoutArtifact = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isDirectory(dir)) {
+      err.println("hallmark: " + Text.safe(dir.toString()) + " is not a directory");
+      return Hallmark.FAILED;
+    }
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (n < 1 || n > 256) {
+      err.println("hallmark: --threads must be from 1 to 256");
+      return Hallmark.FAILED;
+    }
+    // Loaded once: every bundle is judged against the same keys.
+    TrustRoot root = TrustRootSource.parse(trustRoot, TrustRootCommand.options(timeoutSeconds)).load();
+    TrustRootSource loaded = TrustRootSource.of(root);
+    Verifier verifier = new Verifier();
+
+    ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+      Thread t = new Thread(r, "audit");
+      t.setDaemon(true);
+      return t;
+    });
+    Semaphore inFlight = new Semaphore(n * 4);
+    String walkError = null;
+    try (Stream<Path> files = Files.walk(dir)) {
+      Iterator<Path> it =
+          files.filter(p -> p.getFileName().toString().endsWith(Bundle.FILE_SUFFIX) && Files.isRegularFile(p)).iterator();
+      while (it.hasNext()) {
+        Path bundlePath = it.next();
+        inFlight.acquire();
+        pool.execute(
+            () -> {
+              try {
+                report(out, bundlePath, verifyOne(verifier, loaded, bundlePath));
+              } finally {
+                inFlight.release();
+              }
+            });
+      }
+    } catch (IOException | UncheckedIOException e) {
+      walkError = "cannot read " + dir + ": " + Hallmark.messageOf(e instanceof UncheckedIOException u ? u.getCause() : e);
+    } finally {
+      pool.shutdown();
+      pool.awaitTermination(365, TimeUnit.DAYS);
+    }
+    long total = withArtifact.get() + withoutArtifact.get() + failed.get();
+    if (walkError != null) {
+      err.println("hallmark: " + Text.safe(walkError));
+      return Hallmark.FAILED;
+    }
+    if (total == 0) {
+      err.println("hallmark: no *" + Bundle.FILE_SUFFIX + " bundle under " + Text.safe(dir.toString()));
+      return Hallmark.FAILED;
+    }
+    if (json) {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("verifiedWithArtifact", withArtifact.get());
+      summary.put("verifiedWithoutArtifact", withoutArtifact.get());
+      summary.put("failed", failed.get());
+      summary.put("total", total);
+      out.println(new String(StrictJson.write(Map.of("summary", summary)), StandardCharsets.UTF_8));
+    } else {
+      out.println("audit of " + Text.safe(dir.toString()) + " against issuer " + Text.safe(root.issuer()));
+      out.printf("  %-26s %8d%n", "verified with artifact", withArtifact.get());
+      out.printf("  %-26s %8d%n", "verified without artifact", withoutArtifact.get());
+      out.printf("  %-26s %8d%n", "failed", failed.get());
+      out.printf("  %-26s %8d%n", "total", total);
+      out.println(failed.get() == 0 ? "AUDIT PASSED" : "AUDIT FAILED: " + failed.get() + " bundle(s) did not verify");
+    }
+    out.flush();
+    return failed.get() == 0 ? Hallmark.OK : Hallmark.FAILED;
+  }
+
+  /** One bundle's row. */
+  private record Row(VerificationResult result, Path artifact, String missingArtifact) {
+    boolean verified() {
+      return result.isVerified() && missingArtifact == null;
+    }
+  }
+
+  private Row verifyOne(Verifier verifier, TrustRootSource root, Path bundlePath) {
+    String name = bundlePath.getFileName().toString();
+    Path artifact = bundlePath.resolveSibling(name.substring(0, name.length() - Bundle.FILE_SUFFIX.length()));
+    VerificationPolicy.Builder policy = VerificationPolicy.builder(root);
+    boolean hasArtifact = Files.isRegularFile(artifact);
+    if (hasArtifact) {
+      policy.artifactNamedBySubject(artifact);
+    } else {
+      policy.withoutArtifactUnsafe();
+    }
+    VerificationResult result = verifier.verify(() -> BundleInput.readFile(bundlePath), policy.build());
+    String missing =
+        !hasArtifact && requireArtifacts && result.isVerified()
+            ? "artifact " + artifact.getFileName() + " is not beside the bundle (--require-artifacts)"
+            : null;
+    return new Row(result, hasArtifact ? artifact : null, missing);
+  }
+
+  private void report(PrintWriter out, Path bundlePath, Row row) {
+    if (row.verified()) {
+      (row.artifact() != null ? withArtifact : withoutArtifact).incrementAndGet();
+    } else {
+      failed.incrementAndGet();
+    }
+    String failedCheck = null;
+    String message = null;
+    if (!row.result().isVerified()) {
+      CheckOutcome f = row.result().failure();
+      failedCheck = f.check().wireName();
+      message = f.message();
+    } else if (row.missingArtifact() != null) {
+      failedCheck = "artifact";
+      message = row.missingArtifact();
+    }
+    if (json) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("bundle", bundlePath.toString());
+      line.put("verified", row.verified());
+      line.put("failedCheck", failedCheck);
+      line.put("message", message);
+      line.put("artifact", row.artifact() == null ? null : row.artifact().toString());
+      String text = new String(StrictJson.write(line), StandardCharsets.UTF_8);
+      synchronized (out) {
+        out.println(text);
+      }
+    } else if (failedCheck != null) {
+      String text = "FAIL  " + Text.safe(bundlePath.toString()) + "  " + failedCheck + ": " + Text.safe(message);
+      synchronized (out) {
+        out.println(text);
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.hallmark.cli;
+
+import dev.hallmark.attestation.trustroot.TrustKey;
+import dev.hallmark.attestation.trustroot.TrustRoot;
+import dev.hallmark.trustroot.TrustRootException;
+import dev.hallmark.trustroot.TrustRootExport;
+import dev.hallmark.trustroot.TrustRootSource;
+import dev.hallmark.trustroot.online.OnlineOptions;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hallmark trust-root export|show}. */
+@Command(
+    name = "trust-root",
+    mixinStandardHelpOptions = true,
+    description = "Export an online issuer's keys to an offline trust-root file, or show a trust root.",
+    subcommands = {TrustRootCommand.Export.class, TrustRootCommand.Show.class})
+final class TrustRootCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: export or show");
+  }
+
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = "Fetch an issuer's discovery document and JWKS and write the offline trust-root file.")
+  static final class Export implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--issuer", required = true, paramLabel = "<url>", description = "The issuer URL, e.g. https://ci.example.com/oidc.")
+    String issuer;
+
+    @Option(names = "--out", required = true, paramLabel = "<file>", description = "Where to write the trust-root file (written atomically).")
+    Path out;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Time-out for both fetches together (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+      URI uri = parseUrl(issuer);
+      TrustRoot root = TrustRootSource.online(uri, options(timeoutSeconds)).load();
+      TrustRootExport.write(root, out);
+      spec.commandLine()
+          .getOut()
+          .println("wrote " + out + ": issuer " + Text.safe(root.issuer()) + ", " + root.keys().size() + " usable key(s)");
+      return Hallmark.OK;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a trust root's issuer and keys.")
+  static final class Show implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<file-or-url>", description = "A trust-root file or an issuer URL.")
+    String source;
+
+    @Option(names = "--json", description = "Print the trust-root file form as JSON.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Time-out for online fetches (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+      TrustRoot root = TrustRootSource.parse(source, options(timeoutSeconds)).load();
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(new String(root.toFileBytes(), StandardCharsets.UTF_8));
+        return Hallmark.OK;
+      }
+      out.println("issuer: " + Text.safe(root.issuer()));
+      out.println("usable keys: " + root.keys().size());
+      for (TrustKey k : root.keys()) {
+        out.println(
+            "  kid "
+                + Text.safe(k.kid() == null ? "(none)" : k.kid())
+                + "  ES256 P-256  thumbprint "
+                + k.publicKey().thumbprint()
+                + "  issued tokens from "
+                + (k.nbf() == null ? "any time" : Instant.ofEpochSecond(k.nbf()).toString())
+                + " to "
+                + (k.exp() == null ? "any time" : Instant.ofEpochSecond(k.exp()).toString()));
+      }
+      int skipped = root.jwks().requireArray("keys").size() - root.keys().size();
+      if (skipped > 0) {
+        out.println("skipped keys (another type, curve, alg or use): " + skipped);
+      }
+      return Hallmark.OK;
+    }
+  }
+
+  static OnlineOptions options(int timeoutSeconds) {
+    if (timeoutSeconds <= 0 || timeoutSeconds > 3600) {
+      throw new TrustRootException(TrustRootException.Code.INVALID, "--timeout must be from 1 to 3600 seconds");
+    }
+    return OnlineOptions.builder().timeout(Duration.ofSeconds(timeoutSeconds)).build();
+  }
+
+  static URI parseUrl(String url) {
+    try {
+      return new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("issuer " + url + " is not a valid URL");
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.hallmark.cli;
+
+import dev.hallmark.attestation.json.StrictJson;
+import dev.hallmark.attestation.trustroot.TrustRoot;
+import dev.hallmark.trustroot.TrustRootException;
+import dev.hallmark.trustroot.TrustRootSource;
+import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.verifier.Check;
+import dev.hallmark.verifier.CheckOutcome;
+import dev.hallmark.verifier.Identity;
+import dev.hallmark.verifier.VerificationPolicy;
+import dev.hallmark.verifier.VerificationResult;
+import dev.hallmark.verifier.Verifier;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hallmark verify-attestation}: FORMATS §7. */
+@Command(
+    name = "verify-attestation",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Verify a bundle against a trust root (FORMATS.md §6), and optionally the artifact it attests.",
+      "Exit status 0 when every check passes, 1 otherwise and on any error."
+    })
+final class VerifyAttestationCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "ARTIFACT",
+      description = "The artifact file; its SHA-256 must equal a subject's digest.")
+  Path artifact;
+
+  @Option(names = "--bundle", paramLabel = "<path-or-url>", description = "The bundle: a file, or an https:// URL (10 MiB at most).")
+  String bundle;
+
+  @Option(
+      names = "--trust-root",
+      paramLabel = "<url-or-file>",
+      description = "The issuer URL (online: discovery + JWKS) or a trust-root file (air-gapped).")
+  String trustRoot;
+
+  @Option(names = "--repository", paramLabel = "R", description = "Require this repository, e.g. acme/app.")
+  String repository;
+
+  @Option(names = "--ref", paramLabel = "REF", description = "Require this git ref, e.g. refs/heads/main.")
+  String ref;
+
+  @Option(names = "--workflow", paramLabel = "PATH", description = "Require this workflow path, e.g. .hallmark/workflows/Release.java.")
+  String workflow;
+
+  @Option(names = "--sha", paramLabel = "SHA", description = "Require this 40-hex git commit.")
+  String sha;
+
+  @Option(names = "--json", description = "Print exactly one JSON object (FORMATS §7) on stdout, in failure too.")
+  boolean json;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description = "Time-out for all online fetches together (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Map<String, String> expectations = expectations();
+    if (bundle == null) {
+      return usageError(out, err, Check.BUNDLE, "missing required option: '--bundle=<path-or-url>'", expectations);
+    }
+    if (trustRoot == null) {
+      return usageError(out, err, Check.TRUST_ROOT, "missing required option: '--trust-root=<url-or-file>'", expectations);
+    }
+    if (timeoutSeconds <= 0 || timeoutSeconds > 3600) {
+      return usageError(out, err, Check.TRUST_ROOT, "--timeout must be from 1 to 3600 seconds", expectations);
+    }
+    OnlineOptions online = OnlineOptions.builder().timeout(java.time.Duration.ofSeconds(timeoutSeconds)).build();
+    VerificationPolicy.Builder policy = VerificationPolicy.builder(trustRootSource(trustRoot, online));
+    if (artifact != null) {
+      policy.artifact(artifact);
+    } else {
+      policy.withoutArtifactUnsafe();
+    }
+    if (repository != null) policy.expectRepository(repository);
+    if (ref != null) policy.expectRef(ref);
+    if (workflow != null) policy.expectWorkflow(workflow);
+    if (sha != null) policy.expectSha(sha);
+
+    Progress progress = Progress.forArtifact(artifact, err);
+    VerificationResult result;
+    try {
+      result = new Verifier(progress).verify(BundleInput.reader(bundle, online), policy.build());
+    } finally {
+      progress.finish();
+    }
+    if (json) {
+      printJson(out, result.toJson());
+    } else {
+      printHuman(out, result);
+    }
+    return result.isVerified() ? Hallmark.OK : Hallmark.FAILED;
+  }
+
+  /** A refused URL fails the trust-root check in order (after the bundle check), not up front. */
+  static TrustRootSource trustRootSource(String arg, OnlineOptions online) {
+    try {
+      return TrustRootSource.parse(arg, online);
+    } catch (TrustRootException e) {
+      return new TrustRootSource() {
+        @Override
+        public TrustRoot load() {
+          throw e;
+        }
+
+        @Override
+        public String describe() {
+          return arg;
+        }
+      };
+    }
+  }
+
+  private Map<String, String> expectations() {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (repository != null) m.put("repository", repository);
+    if (ref != null) m.put("ref", ref);
+    if (workflow != null) m.put("workflow", workflow);
+    if (sha != null) m.put("sha", sha);
+    return m;
+  }
+
+  private int usageError(PrintWriter out, PrintWriter err, Check stage, String message, Map<String, String> expectations) {
+    if (json) {
+      printJson(out, VerificationResult.usageError(stage, message, expectations).toJson());
+    }
+    err.println("hallmark: " + message);
+    return Hallmark.FAILED;
+  }
+
+  /** For parse errors picocli reports before the command runs (FORMATS §7: one object anyway). */
+  static void printUsageErrorJson(PrintWriter out, String message) {
+    printJson(out, VerificationResult.usageError(Check.BUNDLE, Text.oneLine(message), Map.of()).toJson());
+  }
+
+  static void printJson(PrintWriter out, Map<String, Object> object) {
+    out.println(new String(StrictJson.writePretty(object), StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private void printHuman(PrintWriter out, VerificationResult result) {
+    for (CheckOutcome o : result.checks()) {
+      out.printf("  %-4s  %-13s  %s%n", o.ok() ? "ok" : "FAIL", o.check().wireName(), Text.safe(o.message()));
+    }
+    if (result.isVerified()) {
+      if (result.policy().isEmpty()) {
+        out.println(
+            "warning: no --repository, --ref, --workflow or --sha was given: any repository and ref of this issuer would have passed");
+      }
+      Identity id = result.identity();
+      String what =
+          result.artifact() != null
+              ? Text.safe(result.artifact().path())
+              : result.subjects().size() + " subject(s), no artifact checked";
+      out.println(
+          "VERIFIED: "
+              + what
+              + " was attested by "
+              + Text.safe(id.repository())
+              + " "
+              + Text.safe(id.ref())
+              + " @ "
+              + Text.safe(id.sha())
+              + " ("
+              + Text.safe(id.workflow())
+              + ", run "
+              + Text.safe(id.runId())
+              + ", issuer "
+              + Text.safe(id.issuer())
+              + ")");
+    } else {
+      CheckOutcome f = result.failure();
+      out.println("FAILED: check '" + f.check().wireName() + "' failed: " + Text.safe(f.message()));
+    }
+    out.flush();
+  }
+}

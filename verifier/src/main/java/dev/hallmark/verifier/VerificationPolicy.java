@@ -1,0 +1,150 @@
+package dev.hallmark.verifier;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hallmark.trustroot.TrustRootSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a bundle is verified against: the trust root (required), the artifact (or an explicit
+ * {@link Builder#withoutArtifactUnsafe()}), and the caller's expectations of the build identity.
+ * Immutable; {@link Builder#build()} rejects contradictions.
+ *
+ * <pre>{@code
+ * var policy = VerificationPolicy.builder(TrustRootSource.file(Path.of("trust-root.json")))
+ *     .artifact(Path.of("app.tgz"))
+ *     .expectRepository("acme/app").expectRef("refs/heads/main")
+ *     .build();
+ * }</pre>
+ */
+public final class VerificationPolicy {
+  private final TrustRootSource trustRoot;
+  private final Path artifact;
+  private final boolean artifactMustBeNamed;
+  private final Map<String, String> expectations;
+  private final Clock clock;
+
+  private VerificationPolicy(Builder b) {
+    this.trustRoot = b.trustRoot;
+    this.artifact = b.artifact;
+    this.artifactMustBeNamed = b.artifactMustBeNamed;
+    this.expectations = Collections.unmodifiableMap(new LinkedHashMap<>(b.expectations));
+    this.clock = b.clock;
+  }
+
+  public static Builder builder(TrustRootSource trustRoot) {
+    return new Builder(trustRoot);
+  }
+
+  public TrustRootSource trustRoot() {
+    return trustRoot;
+  }
+
+  /** The artifact to hash, or {@code null} when the caller explicitly gave none. */
+  public Path artifact() {
+    return artifact;
+  }
+
+  /** Whether the artifact's file name must also be a subject's file name (audit). */
+  public boolean artifactMustBeNamed() {
+    return artifactMustBeNamed;
+  }
+
+  /**
+   * The expectations enforced by the {@code policy} check, by their identity claim names
+   * ({@code repository}, {@code ref}, {@code workflow}, {@code sha}), in that order.
+   */
+  public Map<String, String> expectations() {
+    return expectations;
+  }
+
+  /** The clock for the "issued in the future" rule of FORMATS §2. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Builds a policy; each expectation is set at most once. */
+  public static final class Builder {
+    private final TrustRootSource trustRoot;
+    private Path artifact;
+    private boolean artifactMustBeNamed;
+    private boolean withoutArtifact;
+    private final Map<String, String> expectations = new LinkedHashMap<>();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(TrustRootSource trustRoot) {
+      this.trustRoot = requireNonNull(trustRoot, "trustRoot");
+      // Fixed order of the §7 policy member, whatever order the caller sets them in.
+      for (String k : new String[] {"repository", "ref", "workflow", "sha"}) {
+        expectations.put(k, null);
+      }
+    }
+
+    /** The artifact whose SHA-256 must equal a subject's digest. */
+    public Builder artifact(Path path) {
+      this.artifact = requireNonNull(path, "artifact");
+      return this;
+    }
+
+    /**
+     * As {@link #artifact(Path)}, and the file's name must be the file name of the subject whose
+     * digest it matches (an audit folder's {@code X.hallmark.json} beside {@code X}).
+     */
+    public Builder artifactNamedBySubject(Path path) {
+      artifact(path);
+      this.artifactMustBeNamed = true;
+      return this;
+    }
+
+    /** Verify without an artifact: proves who built what digests, not that a file is one. */
+    public Builder withoutArtifactUnsafe() {
+      this.withoutArtifact = true;
+      return this;
+    }
+
+    public Builder expectRepository(String repository) {
+      return expect("repository", repository);
+    }
+
+    public Builder expectRef(String ref) {
+      return expect("ref", ref);
+    }
+
+    public Builder expectWorkflow(String workflowPath) {
+      return expect("workflow", workflowPath);
+    }
+
+    public Builder expectSha(String sha) {
+      return expect("sha", sha);
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    private Builder expect(String name, String value) {
+      requireNonNull(value, name);
+      if (expectations.get(name) != null) {
+        throw new IllegalStateException("expected " + name + " is already set");
+      }
+      expectations.put(name, value);
+      return this;
+    }
+
+    public VerificationPolicy build() {
+      if (artifact != null && withoutArtifact) {
+        throw new IllegalStateException("artifact and withoutArtifactUnsafe() contradict each other");
+      }
+      if (artifact == null && !withoutArtifact) {
+        throw new IllegalStateException("give an artifact, or call withoutArtifactUnsafe()");
+      }
+      expectations.values().removeIf(v -> v == null);
+      return new VerificationPolicy(this);
+    }
+  }
+}

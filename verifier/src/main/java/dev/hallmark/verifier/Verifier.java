@@ -1,0 +1,472 @@
+package dev.hallmark.verifier;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hallmark.attestation.AttestationException;
+import dev.hallmark.attestation.bundle.Bundle;
+import dev.hallmark.attestation.crypto.DerSignature;
+import dev.hallmark.attestation.crypto.P256PublicKey;
+import dev.hallmark.attestation.crypto.Sha256;
+import dev.hallmark.attestation.dsse.Envelope;
+import dev.hallmark.attestation.dsse.EnvelopeSignature;
+import dev.hallmark.attestation.dsse.Pae;
+import dev.hallmark.attestation.encoding.Hex;
+import dev.hallmark.attestation.intoto.Subject;
+import dev.hallmark.attestation.json.JsonObject;
+import dev.hallmark.attestation.json.StrictJson;
+import dev.hallmark.attestation.token.CompactJws;
+import dev.hallmark.attestation.token.IdentityClaims;
+import dev.hallmark.attestation.trustroot.TrustKey;
+import dev.hallmark.attestation.trustroot.TrustRoot;
+import dev.hallmark.trustroot.TrustRootException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+
+/**
+ * The verification pipeline of FORMATS §6: nine checks in order, stopping at the first failure.
+ * Bad input of any kind is a failed check with a one-line message, never an exception. Thread
+ * safe: one instance may verify many bundles at once.
+ *
+ * <pre>{@code
+ * Verifier verifier = new Verifier();
+ * VerificationResult result = verifier.verify(Files.readAllBytes(bundlePath), policy);
+ * System.exit(result.isVerified() ? 0 : 1);
+ * }</pre>
+ */
+public final class Verifier {
+  /** FORMATS §2: a token may be issued at most 300 s in the future. */
+  static final long MAX_CLOCK_SKEW_SECONDS = 300;
+
+  private static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+  private static final String PREDICATE_TYPE = "https://slsa.dev/provenance/v1";
+  private static final List<String> FORBIDDEN_HEADERS = List.of("jku", "jwk", "x5u", "x5c", "crit");
+  private static final List<String> STRING_CLAIMS =
+      List.of(
+          "iss", "sub", "jti", "repository", "ref", "sha", "workflow", "event_name", "run_id",
+          "run_attempt", "job_id", "job_name", "runner_environment", "payload_sha256");
+
+  private final LongConsumer hashProgress;
+
+  /** A verifier that hashes artifacts silently. */
+  public Verifier() {
+    this(done -> {});
+  }
+
+  /** A verifier that reports the bytes hashed so far while hashing an artifact. */
+  public Verifier(LongConsumer hashProgress) {
+    this.hashProgress = requireNonNull(hashProgress, "hashProgress");
+  }
+
+  /** Verifies bundle bytes against a policy. */
+  public VerificationResult verify(byte[] bundleBytes, VerificationPolicy policy) {
+    return verify(() -> bundleBytes, policy);
+  }
+
+  /**
+   * Verifies the bundle that {@code bundle} reads; a failure to read it (an exception with a
+   * one-line message) fails the {@code bundle} check.
+   */
+  public VerificationResult verify(Supplier<byte[]> bundle, VerificationPolicy policy) {
+    return new Run(policy).run(bundle);
+  }
+
+  /** A signal that a check failed; carries its one-line message. */
+  private static final class Failed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Failed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** One verification: the state the checks hand on to each other. */
+  private final class Run {
+    private final VerificationPolicy policy;
+    private final List<CheckOutcome> outcomes = new ArrayList<>(Check.values().length);
+    private Identity identity;
+    private List<VerifiedSubject> subjects;
+    private ArtifactDigest artifactDigest;
+
+    private Bundle bundle;
+    private TrustRoot trustRoot;
+    private JsonObject claims;
+    private P256PublicKey publicKey;
+    private JsonObject statement;
+
+    Run(VerificationPolicy policy) {
+      this.policy = requireNonNull(policy, "policy");
+    }
+
+    VerificationResult run(Supplier<byte[]> source) {
+      try {
+        pass(Check.BUNDLE, checkBundle(source));
+        pass(Check.TRUST_ROOT, checkTrustRoot());
+        pass(Check.TOKEN, checkToken());
+        pass(Check.KEY_BINDING, checkKeyBinding());
+        pass(Check.SIGNATURE, checkSignature());
+        pass(Check.STATEMENT, checkStatement());
+        pass(Check.BUILD_CONTEXT, checkBuildContext());
+        pass(Check.ARTIFACT, checkArtifact());
+        pass(Check.POLICY, checkPolicy());
+      } catch (Failed f) {
+        Check current = Check.values()[outcomes.size()];
+        outcomes.add(new CheckOutcome(current, false, f.getMessage()));
+      } catch (RuntimeException e) {
+        // Fail closed: an unexpected error fails the check that was running.
+        Check current = Check.values()[outcomes.size()];
+        outcomes.add(
+            new CheckOutcome(current, false, "unexpected error: " + e.getClass().getSimpleName()));
+      }
+      return new VerificationResult(
+          outcomes, identity, subjects, artifactDigest, policy.expectations());
+    }
+
+    private void pass(Check check, String message) {
+      outcomes.add(new CheckOutcome(check, true, message));
+    }
+
+    // 1 ---------------------------------------------------------------- bundle
+    private String checkBundle(Supplier<byte[]> source) throws Failed {
+      byte[] bytes;
+      try {
+        bytes = source.get();
+      } catch (RuntimeException e) {
+        throw new Failed(e.getMessage() == null ? "cannot read the bundle" : e.getMessage());
+      }
+      if (bytes == null) {
+        throw new Failed("cannot read the bundle");
+      }
+      try {
+        bundle = Bundle.parse(bytes);
+      } catch (AttestationException e) {
+        throw new Failed("invalid bundle: " + e.getMessage());
+      }
+      return "bundle is well-formed (" + bytes.length + " bytes)";
+    }
+
+    // 2 ---------------------------------------------------------------- trust-root
+    private String checkTrustRoot() throws Failed {
+      try {
+        trustRoot = policy.trustRoot().load();
+      } catch (TrustRootException e) {
+        throw new Failed(e.getMessage());
+      } catch (AttestationException e) {
+        throw new Failed(e.getMessage());
+      }
+      if (trustRoot == null) {
+        throw new Failed("no trust root was loaded");
+      }
+      return "issuer " + trustRoot.issuer() + " with " + trustRoot.keys().size() + " usable key(s)";
+    }
+
+    // 3 ---------------------------------------------------------------- token
+    private String checkToken() throws Failed {
+      CompactJws jws;
+      try {
+        jws = CompactJws.parse(bundle.identityToken());
+      } catch (AttestationException e) {
+        throw new Failed(e.getMessage());
+      }
+      JsonObject header = jws.header();
+      // FORMATS §2: alg is configured per key (ES256 for P-256), never taken from the token.
+      Object alg = header.get("alg");
+      if (!"ES256".equals(alg)) {
+        throw new Failed("token alg " + describe(alg) + " is not ES256");
+      }
+      for (String h : FORBIDDEN_HEADERS) {
+        if (header.has(h)) {
+          throw new Failed("token header carries '" + h + "'");
+        }
+      }
+      Object typ = header.get("typ");
+      if (!IdentityClaims.ATTESTATION_TYPE.equals(typ)) {
+        throw new Failed("token typ " + describe(typ) + " is not " + IdentityClaims.ATTESTATION_TYPE);
+      }
+      Object kid = header.get("kid");
+      if (!(kid instanceof String kidString)) {
+        throw new Failed(kid == null ? "token header has no kid" : "token kid is not a string");
+      }
+      TrustKey key = trustRoot.key(kidString);
+      if (key == null) {
+        throw new Failed("token kid '" + kidString + "' names no key of the trust root");
+      }
+      boolean signed;
+      try {
+        signed = key.publicKey().verifyRaw(jws.signingInput(), jws.signature());
+      } catch (AttestationException e) {
+        throw new Failed("token signature: " + e.getMessage());
+      }
+      if (!signed) {
+        throw new Failed("token signature does not verify with key '" + kidString + "'");
+      }
+      try {
+        claims = jws.claims();
+      } catch (AttestationException e) {
+        throw new Failed(e.getMessage());
+      }
+      try {
+        for (String name : STRING_CLAIMS) {
+          claims.requireString(name);
+        }
+        long iat = claims.requireTime("iat");
+        claims.requireTime("nbf"); // FORMATS §2: a number, not compared with the clock
+        long exp = claims.requireTime("exp");
+        if (!trustRoot.issuer().equals(claims.requireString("iss"))) {
+          throw new Failed("token iss is not the trust root's issuer " + trustRoot.issuer());
+        }
+        checkAudience(claims.get("aud"));
+        long lifetime = exp - iat;
+        if (lifetime <= 0 || lifetime > IdentityClaims.MAX_LIFETIME.getSeconds()) {
+          throw new Failed("token lifetime exp - iat = " + lifetime + " s is outside (0, 3600]");
+        }
+        long now = policy.clock().instant().getEpochSecond();
+        if (iat > now + MAX_CLOCK_SKEW_SECONDS) {
+          throw new Failed("token iat is more than " + MAX_CLOCK_SKEW_SECONDS + " s in the future");
+        }
+        if (!key.issuedWithinPeriod(iat)) {
+          throw new Failed("token iat falls outside the nbf/exp period of key '" + kidString + "'");
+        }
+        Object cnf = claims.get("cnf");
+        if (cnf != null && !(cnf instanceof JsonObject)) {
+          throw new Failed("token claim 'cnf' is not an object");
+        }
+      } catch (AttestationException e) {
+        throw new Failed("token claim " + e.getMessage());
+      }
+      identity =
+          new Identity(
+              claims.requireString("repository"),
+              claims.requireString("ref"),
+              claims.requireString("sha"),
+              claims.requireString("workflow"),
+              claims.requireString("run_id"),
+              claims.requireString("job_id"),
+              claims.requireString("iss"));
+      return "identity token signed by key '" + kidString + "' of " + trustRoot.issuer();
+    }
+
+    private void checkAudience(Object aud) throws Failed {
+      if (aud instanceof String s) {
+        if (s.equals(IdentityClaims.ATTESTATION_AUDIENCE)) {
+          return;
+        }
+      } else if (aud instanceof List<?> list) {
+        boolean found = false;
+        for (Object a : list) {
+          if (!(a instanceof String)) {
+            throw new Failed("token claim 'aud' holds a non-string");
+          }
+          found |= a.equals(IdentityClaims.ATTESTATION_AUDIENCE);
+        }
+        if (found) {
+          return;
+        }
+      } else if (aud == null) {
+        throw new Failed("token claim 'aud' is missing");
+      } else {
+        throw new Failed("token claim 'aud' is not a string or an array");
+      }
+      throw new Failed("token audience is not " + IdentityClaims.ATTESTATION_AUDIENCE);
+    }
+
+    // 4 ---------------------------------------------------------------- key-binding
+    private String checkKeyBinding() throws Failed {
+      try {
+        publicKey = P256PublicKey.fromJwk(bundle.publicKey());
+      } catch (AttestationException e) {
+        throw new Failed("publicKey: " + e.getMessage());
+      }
+      Object cnf = claims.get("cnf");
+      if (!(cnf instanceof JsonObject cnfObject)) {
+        throw new Failed("token has no cnf claim");
+      }
+      Object jkt = cnfObject.get("jkt");
+      if (!(jkt instanceof String jktString)) {
+        throw new Failed(jkt == null ? "token cnf has no jkt" : "token cnf.jkt is not a string");
+      }
+      if (!jktString.equals(publicKey.thumbprint())) {
+        throw new Failed("publicKey thumbprint is not the token's cnf.jkt");
+      }
+      String payloadSha256 = Sha256.hex(Sha256.of(bundle.dsseEnvelope().payloadUnsafe()));
+      if (!payloadSha256.equals(claims.requireString("payload_sha256"))) {
+        throw new Failed("SHA-256 of the envelope payload is not the token's payload_sha256");
+      }
+      return "publicKey matches cnf.jkt and the payload matches payload_sha256";
+    }
+
+    // 5 ---------------------------------------------------------------- signature
+    private String checkSignature() throws Failed {
+      Envelope envelope = bundle.dsseEnvelope();
+      if (!Envelope.IN_TOTO_PAYLOAD_TYPE.equals(envelope.payloadType())) {
+        throw new Failed("payloadType is not " + Envelope.IN_TOTO_PAYLOAD_TYPE);
+      }
+      if (envelope.signatures().size() != 1) {
+        throw new Failed("envelope has " + envelope.signatures().size() + " signatures, not exactly one");
+      }
+      EnvelopeSignature sig = envelope.signatures().get(0);
+      if (sig.keyid() != null && !sig.keyid().equals(publicKey.thumbprint())) {
+        throw new Failed("signature keyid is not the publicKey's thumbprint");
+      }
+      boolean ok;
+      try {
+        DerSignature.decode(sig.sig());
+        ok = publicKey.verifyDer(Pae.encode(envelope.payloadType(), envelope.payloadUnsafe()), sig.sig());
+      } catch (AttestationException e) {
+        throw new Failed("signature: " + e.getMessage());
+      }
+      if (!ok) {
+        throw new Failed("DSSE signature over PAE does not verify with the publicKey");
+      }
+      return "DSSE signature over PAE verifies with the publicKey";
+    }
+
+    // 6 ---------------------------------------------------------------- statement
+    private String checkStatement() throws Failed {
+      List<VerifiedSubject> found = new ArrayList<>();
+      try {
+        // FORMATS §4: parse the verified payload bytes, never a re-encoding.
+        statement =
+            StrictJson.parseObject(bundle.dsseEnvelope().payloadUnsafe(), StrictJson.BUNDLE_LIMIT);
+        if (!STATEMENT_TYPE.equals(statement.requireString("_type"))) {
+          throw new Failed("statement _type is not " + STATEMENT_TYPE);
+        }
+        if (!PREDICATE_TYPE.equals(statement.requireString("predicateType"))) {
+          throw new Failed("statement predicateType is not " + PREDICATE_TYPE);
+        }
+        statement.requireObject("predicate");
+        List<Object> subjectList = statement.requireArray("subject");
+        if (subjectList.isEmpty()) {
+          throw new Failed("statement has no subject");
+        }
+        int i = 0;
+        for (Object item : subjectList) {
+          if (!(item instanceof JsonObject s)) {
+            throw new Failed("statement subject[" + i + "] is not an object");
+          }
+          String name = s.requireString("name");
+          Subject.checkSubjectName(name);
+          String sha256 = s.requireObject("digest").requireString("sha256");
+          if (!Hex.isLowerHex(sha256, 64)) {
+            throw new Failed("statement subject[" + i + "] sha256 is not 64 lowercase hex");
+          }
+          found.add(new VerifiedSubject(name, sha256));
+          i++;
+        }
+      } catch (AttestationException e) {
+        throw new Failed("statement: " + e.getMessage());
+      }
+      subjects = found;
+      return "in-toto Statement v1 with SLSA provenance v1, " + found.size() + " subject(s)";
+    }
+
+    // 7 ---------------------------------------------------------------- build-context
+    private String checkBuildContext() throws Failed {
+      Object predicate = statement.get("predicate");
+      Object buildDefinition = at(predicate, "buildDefinition");
+      Object external = at(buildDefinition, "externalParameters");
+      Object workflow = at(external, "workflow");
+      Object internal = at(buildDefinition, "internalParameters");
+      Object deps = at(buildDefinition, "resolvedDependencies");
+      Object firstDep = deps instanceof List<?> l && !l.isEmpty() ? l.get(0) : null;
+      Object builder = at(at(predicate, "runDetails"), "builder");
+      same("externalParameters.workflow.repository", at(workflow, "repository"), "repository");
+      same("externalParameters.workflow.ref", at(workflow, "ref"), "ref");
+      same("externalParameters.workflow.path", at(workflow, "path"), "workflow");
+      same("externalParameters.event", at(external, "event"), "event_name");
+      same("internalParameters.jobName", at(internal, "jobName"), "job_name");
+      same("resolvedDependencies[0].digest.gitCommit", at(at(firstDep, "digest"), "gitCommit"), "sha");
+      same("internalParameters.runId", at(internal, "runId"), "run_id");
+      same("internalParameters.runAttempt", at(internal, "runAttempt"), "run_attempt");
+      same("internalParameters.jobId", at(internal, "jobId"), "job_id");
+      String builderId = claims.requireString("iss") + "/runner/" + claims.requireString("runner_environment");
+      if (!builderId.equals(at(builder, "id"))) {
+        throw new Failed("runDetails.builder.id is not " + builderId);
+      }
+      return "statement's build context equals the token's claims";
+    }
+
+    private void same(String statementField, Object statementValue, String claim) throws Failed {
+      Object claimValue = claims.get(claim);
+      if (!(statementValue instanceof String) || !statementValue.equals(claimValue)) {
+        throw new Failed(
+            statementValue == null
+                ? "statement " + statementField + " is missing"
+                : "statement " + statementField + " does not equal the token's " + claim);
+      }
+    }
+
+    // 8 ---------------------------------------------------------------- artifact
+    private String checkArtifact() throws Failed {
+      Path path = policy.artifact();
+      if (path == null) {
+        return "no artifact given: nothing was asked of this check";
+      }
+      byte[] digest;
+      try {
+        digest = Sha256.of(path, hashProgress);
+      } catch (AttestationException e) {
+        throw new Failed("artifact " + path + " is not a readable regular file");
+      }
+      String hex = Sha256.hex(digest);
+      artifactDigest = new ArtifactDigest(path.toString(), hex);
+      String fileName = path.getFileName() == null ? "" : path.getFileName().toString();
+      for (VerifiedSubject s : subjects) {
+        if (MessageDigest.isEqual(
+            hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            s.sha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+          if (policy.artifactMustBeNamed() && !fileName.equals(fileNameOf(s.name()))) {
+            continue;
+          }
+          return "artifact sha256:" + hex + " matches subject '" + s.name() + "'";
+        }
+      }
+      if (policy.artifactMustBeNamed()) {
+        throw new Failed("artifact " + fileName + " (sha256:" + hex + ") matches no subject of that name");
+      }
+      throw new Failed("artifact sha256:" + hex + " matches no subject's digest");
+    }
+
+    // 9 ---------------------------------------------------------------- policy
+    private String checkPolicy() throws Failed {
+      Map<String, String> expected = policy.expectations();
+      if (expected.isEmpty()) {
+        return "no expectation given: nothing was asked of this check";
+      }
+      for (Map.Entry<String, String> e : expected.entrySet()) {
+        String actual = claims.requireString(e.getKey());
+        if (!e.getValue().equals(actual)) {
+          throw new Failed(
+              "expected " + e.getKey() + " '" + e.getValue() + "' but the bundle says '" + actual + "'");
+        }
+      }
+      return String.join(", ", expected.keySet()) + " as expected";
+    }
+  }
+
+  private static String fileNameOf(String subjectName) {
+    try {
+      return Subject.fileName(subjectName);
+    } catch (AttestationException e) {
+      return null;
+    }
+  }
+
+  private static Object at(Object node, String member) {
+    return node instanceof JsonObject o ? o.get(member) : null;
+  }
+
+  private static String describe(Object value) {
+    if (value == null) {
+      return "(missing)";
+    }
+    if (value instanceof String s) {
+      return "'" + s + "'";
+    }
+    return "of the wrong type";
+  }
+}
