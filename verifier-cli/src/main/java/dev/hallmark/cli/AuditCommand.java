@@ -62,6 +62,18 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Time-out for fetching an online trust root (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(names = "--repository", paramLabel = "R", description = "Require every bundle to come from this repository.")
+  String repository;
+
+  @Option(names = "--ref", paramLabel = "REF", description = "Require every bundle to come from this git ref.")
+  String ref;
+
+  @Option(names = "--workflow", paramLabel = "PATH", description = "Require every bundle to come from this workflow path.")
+  String workflow;
+
+  @Option(names = "--sha", paramLabel = "SHA", description = "Require every bundle to come from this git commit.")
+  String sha;
+
   private final AtomicLong withArtifact = new AtomicLong();
   private final AtomicLong withoutArtifact = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -71,16 +83,23 @@ final class AuditCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (!Files.isDirectory(dir)) {
-      err.println("hallmark: " + Text.safe(dir.toString()) + " is not a directory");
-      return Hallmark.FAILED;
+      return fatal(out, err, Text.safe(dir.toString()) + " is not a directory");
     }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (n < 1 || n > 256) {
-      err.println("hallmark: --threads must be from 1 to 256");
-      return Hallmark.FAILED;
+      return fatal(out, err, "--threads must be from 1 to 256");
     }
     // Loaded once: every bundle is judged against the same keys.
-    TrustRoot root = TrustRootSource.parse(trustRoot, TrustRootCommand.options(timeoutSeconds)).load();
+    TrustRoot root;
+    try {
+      root = TrustRootSource.parse(trustRoot, TrustRootCommand.options(timeoutSeconds)).load();
+    } catch (RuntimeException e) {
+      return fatal(out, err, Hallmark.messageOf(e));
+    }
+    if (!json && repository == null && ref == null && workflow == null && sha == null) {
+      err.println(
+          "warning: no --repository, --ref, --workflow or --sha was given: bundles of any repository and ref of this issuer pass");
+    }
     TrustRootSource loaded = TrustRootSource.of(root);
     Verifier verifier = new Verifier();
 
@@ -114,12 +133,10 @@ final class AuditCommand implements Callable<Integer> {
     }
     long total = withArtifact.get() + withoutArtifact.get() + failed.get();
     if (walkError != null) {
-      err.println("hallmark: " + Text.safe(walkError));
-      return Hallmark.FAILED;
+      return fatal(out, err, Text.safe(walkError));
     }
     if (total == 0) {
-      err.println("hallmark: no *" + Bundle.FILE_SUFFIX + " bundle under " + Text.safe(dir.toString()));
-      return Hallmark.FAILED;
+      return fatal(out, err, "no *" + Bundle.FILE_SUFFIX + " bundle under " + Text.safe(dir.toString()));
     }
     if (json) {
       Map<String, Object> summary = new LinkedHashMap<>();
@@ -127,7 +144,7 @@ final class AuditCommand implements Callable<Integer> {
       summary.put("verifiedWithoutArtifact", withoutArtifact.get());
       summary.put("failed", failed.get());
       summary.put("total", total);
-      out.println(new String(StrictJson.write(Map.of("summary", summary)), StandardCharsets.UTF_8));
+      out.println(new String(StrictJson.write(Map.of("summary", summary), true), StandardCharsets.US_ASCII));
     } else {
       out.println("audit of " + Text.safe(dir.toString()) + " against issuer " + Text.safe(root.issuer()));
       out.printf("  %-26s %8d%n", "verified with artifact", withArtifact.get());
@@ -138,6 +155,18 @@ final class AuditCommand implements Callable<Integer> {
     }
     out.flush();
     return failed.get() == 0 ? Hallmark.OK : Hallmark.FAILED;
+  }
+
+  /** One line on stderr; with {@code --json} also one {@code {"error": …}} line, so a reader gets JSON. */
+  private int fatal(PrintWriter out, PrintWriter err, String message) {
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("error", message);
+      out.println(new String(StrictJson.write(m, true), StandardCharsets.US_ASCII));
+      out.flush();
+    }
+    err.println("hallmark: " + Text.oneLine(message));
+    return Hallmark.FAILED;
   }
 
   /** One bundle's row. */
@@ -151,6 +180,10 @@ final class AuditCommand implements Callable<Integer> {
     String name = bundlePath.getFileName().toString();
     Path artifact = bundlePath.resolveSibling(name.substring(0, name.length() - Bundle.FILE_SUFFIX.length()));
     VerificationPolicy.Builder policy = VerificationPolicy.builder(root);
+    if (repository != null) policy.expectRepository(repository);
+    if (ref != null) policy.expectRef(ref);
+    if (workflow != null) policy.expectWorkflow(workflow);
+    if (sha != null) policy.expectSha(sha);
     boolean hasArtifact = Files.isRegularFile(artifact);
     if (hasArtifact) {
       policy.artifactNamedBySubject(artifact);
@@ -188,7 +221,7 @@ final class AuditCommand implements Callable<Integer> {
       line.put("failedCheck", failedCheck);
       line.put("message", message);
       line.put("artifact", row.artifact() == null ? null : row.artifact().toString());
-      String text = new String(StrictJson.write(line), StandardCharsets.UTF_8);
+      String text = new String(StrictJson.write(line, true), StandardCharsets.US_ASCII);
       synchronized (out) {
         out.println(text);
       }

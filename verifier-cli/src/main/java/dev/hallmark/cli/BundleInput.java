@@ -17,13 +17,14 @@ final class BundleInput {
   private BundleInput() {}
 
   static Supplier<byte[]> reader(String arg, OnlineOptions online) {
-    if (arg.startsWith("https://") || arg.startsWith("http://")) {
+    String lower = arg.toLowerCase(java.util.Locale.ROOT);
+    if (lower.startsWith("https://") || lower.startsWith("http://")) {
       return () -> {
         URI uri;
         try {
           uri = new URI(arg);
         } catch (java.net.URISyntaxException e) {
-          throw new IllegalArgumentException("bundle URL " + arg + " is not a valid URL");
+          throw new IllegalArgumentException("the bundle URL is not a valid URL");
         }
         try {
           return RemoteDocument.fetch(uri, StrictJson.BUNDLE_LIMIT, online);

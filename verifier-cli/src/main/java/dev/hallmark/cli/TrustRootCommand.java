@@ -55,7 +55,7 @@ final class TrustRootCommand implements Runnable {
       TrustRootExport.write(root, out);
       spec.commandLine()
           .getOut()
-          .println("wrote " + out + ": issuer " + Text.safe(root.issuer()) + ", " + root.keys().size() + " usable key(s)");
+          .println("wrote " + Text.safe(out.toString()) + ": issuer " + Text.safe(root.issuer()) + ", " + root.keys().size() + " usable key(s)");
       return Hallmark.OK;
     }
   }
@@ -113,7 +113,7 @@ final class TrustRootCommand implements Runnable {
     try {
       return new URI(url);
     } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("issuer " + url + " is not a valid URL");
+      throw new IllegalArgumentException("the issuer URL is not a valid URL");
     }
   }
 }

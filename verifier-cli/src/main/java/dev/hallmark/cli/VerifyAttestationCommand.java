@@ -55,7 +55,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
   @Option(names = "--ref", paramLabel = "REF", description = "Require this git ref, e.g. refs/heads/main.")
   String ref;
 
-  @Option(names = "--workflow", paramLabel = "PATH", description = "Require this workflow path, e.g. .hallmark/workflows/Release.java.")
+  @Option(names = "--workflow", paramLabel = "PATH", description = "Require this workflow path (as in the token's workflow claim).")
   String workflow;
 
   @Option(names = "--sha", paramLabel = "SHA", description = "Require this 40-hex git commit.")
@@ -68,7 +68,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "SECONDS",
       defaultValue = "10",
-      description = "Time-out for all online fetches together (default: ${DEFAULT-VALUE}).")
+      description = "Time-out for fetching an online trust root (both documents together), and for a bundle URL (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Override
@@ -148,13 +148,45 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     return Hallmark.FAILED;
   }
 
-  /** For parse errors picocli reports before the command runs (FORMATS §7: one object anyway). */
-  static void printUsageErrorJson(PrintWriter out, String message) {
-    printJson(out, VerificationResult.usageError(Check.BUNDLE, Text.oneLine(message), Map.of()).toJson());
+  /** Options whose next argument is a value, never a flag of ours. */
+  private static final java.util.Set<String> VALUE_OPTIONS =
+      java.util.Set.of("--bundle", "--trust-root", "--repository", "--ref", "--workflow", "--sha", "--timeout");
+
+  /** Whether {@code --json} stands among the arguments as a flag (not as another option's value). */
+  static boolean asksForJson(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--json") && (i == 0 || !VALUE_OPTIONS.contains(args[i - 1]))) {
+        return true;
+      }
+      if (args[i].equals("--")) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * For parse errors picocli finds before the command runs (FORMATS §7: one object anyway), naming
+   * the stage the bad argument blocks: the artifact, the trust root (its source or time-out), or
+   * else the bundle. The expectations parsed so far are the policy.
+   */
+  void printUsageErrorJson(CommandLine.ParameterException ex) {
+    Check stage = Check.BUNDLE;
+    CommandLine.Model.ArgSpec arg = ex.getArgSpec();
+    if (arg instanceof CommandLine.Model.PositionalParamSpec) {
+      stage = Check.ARTIFACT;
+    } else if (arg instanceof CommandLine.Model.OptionSpec option
+        && (option.longestName().equals("--trust-root") || option.longestName().equals("--timeout"))) {
+      stage = Check.TRUST_ROOT;
+    }
+    printJson(
+        ex.getCommandLine().getOut(),
+        VerificationResult.usageError(stage, Text.oneLine(ex.getMessage()), expectations()).toJson());
   }
 
   static void printJson(PrintWriter out, Map<String, Object> object) {
-    out.println(new String(StrictJson.writePretty(object), StandardCharsets.UTF_8));
+    // Non-ASCII escaped: the same JSON values, and nothing from a bundle can reach a terminal raw.
+    out.println(new String(StrictJson.writePretty(object, true), StandardCharsets.US_ASCII));
     out.flush();
   }
 
@@ -170,12 +202,12 @@ final class VerifyAttestationCommand implements Callable<Integer> {
       Identity id = result.identity();
       String what =
           result.artifact() != null
-              ? Text.safe(result.artifact().path())
-              : result.subjects().size() + " subject(s), no artifact checked";
+              ? Text.safe(result.artifact().path()) + " was"
+              : result.subjects().size() + " subject(s) (no artifact checked) were";
       out.println(
           "VERIFIED: "
               + what
-              + " was attested by "
+              + " attested by "
               + Text.safe(id.repository())
               + " "
               + Text.safe(id.ref())

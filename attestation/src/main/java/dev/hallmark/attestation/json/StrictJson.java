@@ -220,16 +220,38 @@ public final class StrictJson {
     return out.toByteArray();
   }
 
+  /** Compact, and with {@code asciiOnly} every non-ASCII character escaped (see {@link #writePretty(Object, boolean)}). */
+  public static byte[] write(Object value, boolean asciiOnly) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    write(value, out, false, asciiOnly);
+    return out.toByteArray();
+  }
+
   /** Serializes a tree as JSON with two-space indentation, for people. */
   public static byte[] writePretty(Object value) {
+    return writePretty(value, false);
+  }
+
+  /**
+   * As {@link #writePretty(Object)}; with {@code asciiOnly} every non-ASCII character is written as
+   * a {@code \\u} escape (same values, and safe to print on any terminal).
+   */
+  public static byte[] writePretty(Object value, boolean asciiOnly) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    write(value, out, true);
+    write(value, out, true, asciiOnly);
     return out.toByteArray();
   }
 
   /** Serializes a tree to {@code out} without closing it. */
   public static void write(Object value, OutputStream out, boolean pretty) {
+    write(value, out, pretty, false);
+  }
+
+  private static void write(Object value, OutputStream out, boolean pretty, boolean asciiOnly) {
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      if (asciiOnly) {
+        g.enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
+      }
       if (pretty) {
         DefaultPrettyPrinter pp =
             new DefaultPrettyPrinter()
