@@ -96,10 +96,7 @@ final class AuditCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return fatal(out, err, Hallmark.messageOf(e));
     }
-    if (!json && repository == null && ref == null && workflow == null && sha == null) {
-      err.println(
-          "warning: no --repository, --ref, --workflow or --sha was given: bundles of any repository and ref of this issuer pass");
-    }
+
     TrustRootSource loaded = TrustRootSource.of(root);
     Verifier verifier = new Verifier();
 
@@ -151,6 +148,10 @@ final class AuditCommand implements Callable<Integer> {
       out.printf("  %-26s %8d%n", "verified without artifact", withoutArtifact.get());
       out.printf("  %-26s %8d%n", "failed", failed.get());
       out.printf("  %-26s %8d%n", "total", total);
+      if (repository == null && ref == null && workflow == null && sha == null) {
+        out.println(
+            "warning: no --repository, --ref, --workflow or --sha was given: bundles of any repository and ref of this issuer passed");
+      }
       out.println(failed.get() == 0 ? "AUDIT PASSED" : "AUDIT FAILED: " + failed.get() + " bundle(s) did not verify");
     }
     out.flush();

@@ -269,7 +269,14 @@ class AuditCommandTest {
     CliRun r = audit("--json");
     assertEquals(1, r.exit(), r::toString);
     assertEquals(1, r.errLines().size(), r::toString);
-    assertEquals("", r.out(), r::toString);
+    assertJsonError(r);
+  }
+
+  /** With --json, a fatal error is one {"error": …} line, so a JSON Lines reader gets JSON. */
+  private static void assertJsonError(CliRun r) {
+    JsonObject line =
+        StrictJson.parseObject(r.out().getBytes(java.nio.charset.StandardCharsets.UTF_8), 1 << 20);
+    assertEquals(java.util.Set.of("error"), line.members().keySet(), r::toString);
   }
 
   @Test
@@ -297,7 +304,7 @@ class AuditCommandTest {
     CliRun bad = CliRun.of("audit", folder, "--trust-root", invalid, "--json");
     assertEquals(1, bad.exit(), bad::toString);
     assertEquals(1, bad.errLines().size(), bad::toString);
-    assertEquals("", bad.out(), bad::toString);
+    assertJsonError(bad);
   }
 
   @Test
