@@ -32,7 +32,15 @@ public final class VerificationPolicy {
     this.trustRoot = b.trustRoot;
     this.artifact = b.artifact;
     this.artifactMustBeNamed = b.artifactMustBeNamed;
-    this.expectations = Collections.unmodifiableMap(new LinkedHashMap<>(b.expectations));
+    // Only the expectations that were set, in the builder's fixed order; the builder is left as it
+    // was, so that reusing it after build() keeps that order and the set-once rule.
+    Map<String, String> set = new LinkedHashMap<>();
+    b.expectations.forEach((name, value) -> {
+      if (value != null) {
+        set.put(name, value);
+      }
+    });
+    this.expectations = Collections.unmodifiableMap(set);
     this.clock = b.clock;
   }
 
@@ -86,7 +94,11 @@ public final class VerificationPolicy {
 
     /** The artifact whose SHA-256 must equal a subject's digest. */
     public Builder artifact(Path path) {
-      this.artifact = requireNonNull(path, "artifact");
+      requireNonNull(path, "artifact");
+      if (artifact != null) {
+        throw new IllegalStateException("the artifact is already set");
+      }
+      this.artifact = path;
       return this;
     }
 
@@ -143,7 +155,6 @@ public final class VerificationPolicy {
       if (artifact == null && !withoutArtifact) {
         throw new IllegalStateException("give an artifact, or call withoutArtifactUnsafe()");
       }
-      expectations.values().removeIf(v -> v == null);
       return new VerificationPolicy(this);
     }
   }
