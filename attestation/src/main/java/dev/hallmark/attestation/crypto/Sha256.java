@@ -22,7 +22,10 @@ import java.util.function.LongConsumer;
  * }</pre>
  */
 public final class Sha256 {
-  private static final int CHUNK = 1 << 20;
+  // 64 KiB: enough calls for the JIT to compile the update path with the SHA intrinsic early (with
+  // 1 MiB chunks a 1 GiB file ran mostly in on-stack-replaced Java code, about 40% slower).
+  private static final int CHUNK = 64 << 10;
+  private static final int MIN_CHUNK = 8 << 10;
 
   private Sha256() {}
 
@@ -34,8 +37,12 @@ public final class Sha256 {
     }
   }
 
+  /** One digest per thread: {@code MessageDigest.getInstance} costs a provider look-up per call. */
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::newDigest);
+
   public static byte[] of(byte[] data) {
-    return newDigest().digest(data);
+    // digest(byte[]) resets the instance, so it is ready for the next call on this thread.
+    return DIGEST.get().digest(data);
   }
 
   public static String hex(byte[] digest) {
@@ -43,7 +50,7 @@ public final class Sha256 {
   }
 
   /**
-   * Streams a regular file through SHA-256 in 1 MiB chunks; {@code progress} receives the number
+   * Streams a regular file through SHA-256 in 64 KiB chunks; {@code progress} receives the number
    * of bytes hashed so far after each chunk. Fails on anything but a readable regular file.
    */
   public static byte[] of(Path file, LongConsumer progress) {
@@ -52,7 +59,11 @@ public final class Sha256 {
     }
     MessageDigest md = newDigest();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+      // A small file gets a small buffer: allocating (and zeroing) 1 MiB per artifact dominated an
+      // audit of thousands of small files.
+      long size = ch.size();
+      int capacity = (int) Math.max(MIN_CHUNK, Math.min(CHUNK, size + 1));
+      ByteBuffer buf = ByteBuffer.allocate(capacity);
       byte[] array = buf.array();
       long done = 0;
       int n;
