@@ -1,0 +1,197 @@
+package dev.hallmark.orchestrator;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hallmark.orchestrator.attest.Attestor;
+import dev.hallmark.orchestrator.attest.RateLimiter;
+import dev.hallmark.orchestrator.http.ApiServer;
+import dev.hallmark.orchestrator.jobs.Capability;
+import dev.hallmark.orchestrator.jobs.JobCapabilities;
+import dev.hallmark.orchestrator.keys.IssuerKeyStore;
+import dev.hallmark.orchestrator.oidc.Issuer;
+import dev.hallmark.orchestrator.store.JobRecord;
+import dev.hallmark.orchestrator.store.NewRun;
+import dev.hallmark.orchestrator.store.RunRecord;
+import dev.hallmark.orchestrator.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One running orchestrator: key folder, store, issuer and HTTP API over a data folder. The in-process
+ * methods ({@link #registerRepository}, {@link #createRun}, {@link #createJob}, {@link #startJob},
+ * {@link #finishJob}, {@link #appendLog}) are what the runner calls; none of them is reachable
+ * over HTTP.
+ *
+ * <pre>{@code
+ * try (Orchestrator o = Orchestrator.start(Orchestrator.Config.defaults(dataDir))) {
+ *   o.registerRepository("acme/app", "/src/app", "file:///src/app");
+ *   RunRecord run = o.createRun(new NewRun("acme/app", "refs/heads/main", sha, "push", path));
+ *   JobRecord job = o.createJob(run.id(), "publish");
+ *   Capability cap = o.startJob(job.id(), Duration.ofMinutes(30));
+ * }
+ * }</pre>
+ */
+public final class Orchestrator implements AutoCloseable {
+
+  /** Where and how to run. {@code publicUrl} null means {@code http://<bind>:<port>}. */
+  public record Config(Path dataDir, InetAddress bind, int port, String publicUrl, double ratePerSecond,
+      double rateBurst, Duration capabilityHardCap, Clock clock) {
+    public Config {
+      requireNonNull(dataDir, "dataDir");
+      requireNonNull(bind, "bind");
+      requireNonNull(capabilityHardCap, "capabilityHardCap");
+      requireNonNull(clock, "clock");
+      if (port < 0 || port > 65535) {
+        throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, "port " + port + " is out of range");
+      }
+    }
+
+    public static Config defaults(Path dataDir) {
+      return new Config(dataDir, InetAddress.getLoopbackAddress(), 0, null, 1000, 2000,
+          JobCapabilities.DEFAULT_HARD_CAP, Clock.systemUTC());
+    }
+
+    public Config withPort(int p) {
+      return new Config(dataDir, bind, p, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock);
+    }
+
+    public Config withPublicUrl(String url) {
+      return new Config(dataDir, bind, port, url, ratePerSecond, rateBurst, capabilityHardCap, clock);
+    }
+
+    public Config withRate(double perSecond, double burst) {
+      return new Config(dataDir, bind, port, publicUrl, perSecond, burst, capabilityHardCap, clock);
+    }
+
+    public Config withClock(Clock c) {
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, c);
+    }
+  }
+
+  private final Store store;
+  private final IssuerKeyStore keys;
+  private final Issuer issuer;
+  private final JobCapabilities capabilities;
+  private final ApiServer server;
+  private final RateLimiter rateLimiter;
+
+  private Orchestrator(Store store, IssuerKeyStore keys, Issuer issuer, JobCapabilities capabilities,
+      ApiServer server, RateLimiter rateLimiter) {
+    this.store = store;
+    this.keys = keys;
+    this.issuer = issuer;
+    this.capabilities = capabilities;
+    this.server = server;
+    this.rateLimiter = rateLimiter;
+  }
+
+  /** Opens the data folder (0700), the keys and the store, and starts the HTTP API. */
+  public static Orchestrator start(Config config) {
+    SecureRandom random = new SecureRandom();
+    createDataDir(config.dataDir());
+    IssuerKeyStore keys = IssuerKeyStore.open(keysDir(config.dataDir()), config.clock(), random);
+    Store store = Store.open(config.dataDir().resolve("hallmark.db"), config.clock());
+    try {
+      // Bind first: with port 0 the public URL needs the port the kernel chose.
+      java.net.ServerSocket probe = null;
+      int port = config.port();
+      if (port == 0) {
+        probe = new java.net.ServerSocket(0, 1, config.bind());
+        port = probe.getLocalPort();
+        probe.close();
+      }
+      String host = config.bind().getHostAddress();
+      String literal = host.contains(":") ? "[" + host + "]" : host;
+      String publicUrl = config.publicUrl() != null ? config.publicUrl() : "http://" + literal + ":" + port;
+      Issuer issuer = new Issuer(publicUrl, keys);
+      JobCapabilities caps = new JobCapabilities(store, config.clock(), random, config.capabilityHardCap());
+      Attestor attestor = new Attestor(store, issuer, config.clock(), random);
+      RateLimiter limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst());
+      ApiServer server = new ApiServer(new InetSocketAddress(config.bind(), port), store, issuer, caps, attestor,
+          limiter, config.clock());
+      server.start();
+      return new Orchestrator(store, keys, issuer, caps, server, limiter);
+    } catch (IOException e) {
+      store.close();
+      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+          "cannot listen on " + config.bind().getHostAddress() + ":" + config.port() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  public static Path keysDir(Path dataDir) {
+    return dataDir.resolve("keys");
+  }
+
+  static void createDataDir(Path dir) {
+    try {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data folder " + dir, e);
+    }
+  }
+
+  public String url() {
+    return issuer.publicUrl();
+  }
+
+  public String issuerUrl() {
+    return issuer.issuerUrl();
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public IssuerKeyStore keys() {
+    return keys;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public void registerRepository(String name, String path, String cloneUrl) {
+    store.registerRepository(name, path, cloneUrl);
+  }
+
+  public RunRecord createRun(NewRun run) {
+    return store.createRun(run);
+  }
+
+  public JobRecord createJob(long runId, String name) {
+    return store.createJob(runId, name);
+  }
+
+  /** Starts the job and issues its one capability (valid until job end, {@code timeout} or the hard cap). */
+  public Capability startJob(String jobId, Duration timeout) {
+    return capabilities.start(jobId, timeout);
+  }
+
+  public void finishJob(String jobId, String status, String reason) {
+    capabilities.finish(jobId, status, reason);
+    rateLimiter.forget(jobId);
+  }
+
+  public void appendLog(String jobId, String stream, List<String> maskedLines) {
+    store.appendLog(jobId, stream, maskedLines);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    store.close();
+  }
+}

@@ -1,0 +1,94 @@
+package dev.hallmark.orchestrator.jobs;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hallmark.attestation.encoding.Base64Strict;
+import dev.hallmark.orchestrator.OrchestratorException;
+import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.store.JobRecord;
+import dev.hallmark.orchestrator.store.Store;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Issues and checks job capabilities (ARCHITECTURE security model): random, stored hashed, scoped
+ * to one job, dead at the earliest of job end, job time-out and a hard cap. Only the runner, in
+ * process, starts jobs: no HTTP endpoint mints a capability.
+ *
+ * <pre>{@code
+ * JobRecord job = store.createJob(run.id(), "publish");
+ * Capability cap = capabilities.start(job.id(), Duration.ofMinutes(30));
+ * // … hand cap.reveal() to the workflow JVM on its stdin; when it exits:
+ * capabilities.finish(job.id(), JobRecord.SUCCEEDED, null);
+ * }</pre>
+ */
+public final class JobCapabilities {
+  /** Whatever a job's time-out says, its capability dies after this. */
+  public static final Duration DEFAULT_HARD_CAP = Duration.ofHours(6);
+  private static final int TOKEN_BYTES = 32;
+  /** {@code hmcap_} + 43 b64url characters. */
+  private static final int TOKEN_LENGTH = Capability.PREFIX.length() + 43;
+
+  private final Store store;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Duration hardCap;
+
+  public JobCapabilities(Store store, Clock clock, SecureRandom random, Duration hardCap) {
+    this.store = requireNonNull(store, "store");
+    this.clock = requireNonNull(clock, "clock");
+    this.random = requireNonNull(random, "random");
+    this.hardCap = requireNonNull(hardCap, "hardCap");
+  }
+
+  /** Starts a pending job and issues its capability, valid until min(now + timeout, now + hard cap). */
+  public Capability start(String jobId, Duration timeout) {
+    byte[] raw = new byte[TOKEN_BYTES];
+    random.nextBytes(raw);
+    String token = Capability.PREFIX + Base64Strict.encodeUrl(raw);
+    Instant now = clock.instant();
+    Duration life = timeout.compareTo(hardCap) < 0 ? timeout : hardCap;
+    if (!store.startJob(jobId, Capability.hash(token), now.plus(life))) {
+      throw new OrchestratorException(Code.CONFLICT, "job " + jobId + " is not pending");
+    }
+    return new Capability(token, jobId);
+  }
+
+  /** Ends the job; its capability dies in the same commit. */
+  public void finish(String jobId, String status, String reason) {
+    store.finishJob(jobId, status, reason);
+  }
+
+  /**
+   * The running job that an {@code Authorization} header's capability belongs to, or {@link
+   * Code#UNAUTHORIZED} (no/malformed/unknown capability) or {@link Code#FORBIDDEN} (job ended,
+   * capability expired). The attestation commit re-checks liveness atomically.
+   */
+  public JobRecord authenticate(String authorization) {
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      throw new OrchestratorException(Code.UNAUTHORIZED, "a job capability is required (Authorization: Bearer hmcap_…)");
+    }
+    String token = authorization.substring("Bearer ".length());
+    if (token.length() != TOKEN_LENGTH || !token.startsWith(Capability.PREFIX)) {
+      throw new OrchestratorException(Code.UNAUTHORIZED, "the job capability is malformed");
+    }
+    byte[] hash = Capability.hash(token);
+    Optional<Store.JobWithHash> found = store.jobByCapabilityHash(hash);
+    if (found.isEmpty() || !MessageDigest.isEqual(hash, found.get().capabilityHash())) {
+      throw new OrchestratorException(Code.UNAUTHORIZED, "the job capability is not valid");
+    }
+    JobRecord job = found.get().job();
+    if (!isLive(job)) {
+      throw new OrchestratorException(Code.FORBIDDEN, "the job capability is no longer valid (job ended or expired)");
+    }
+    return job;
+  }
+
+  boolean isLive(JobRecord job) {
+    return job.isRunning() && job.capabilityExpiresAt() != null && clock.instant().isBefore(job.capabilityExpiresAt());
+  }
+}

@@ -1,0 +1,177 @@
+package dev.hallmark.orchestrator.oidc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.jca.JCAContext;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.hallmark.attestation.json.JsonObject;
+import dev.hallmark.attestation.json.StrictJson;
+import dev.hallmark.attestation.sign.IssuerKey;
+import dev.hallmark.attestation.token.IdentityClaims;
+import dev.hallmark.orchestrator.OrchestratorException;
+import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.keys.IssuerKeyStore;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The OIDC issuer (FORMATS §1, §2): the discovery document and JWKS published under {@code
+ * <public-url>/oidc}, the offline trust-root file, and the tokens steps ask for through {@code
+ * ctx.oidc().token(audience)}.
+ *
+ * <pre>{@code
+ * Issuer issuer = new Issuer("http://127.0.0.1:8080", keys);
+ * byte[] discovery = issuer.discoveryDocument();
+ * }</pre>
+ */
+public final class Issuer {
+  /** FORMATS §2: audiences with this prefix are reserved for the orchestrator's own tokens. */
+  public static final String RESERVED_AUDIENCE_PREFIX = "hallmark:";
+  public static final int MAX_AUDIENCE_LENGTH = 512;
+
+  private final String publicUrl;
+  private final String issuerUrl;
+  private final IssuerKeyStore keys;
+
+  /** @param publicUrl the orchestrator's public base URL, without a trailing slash */
+  public Issuer(String publicUrl, IssuerKeyStore keys) {
+    this.publicUrl = stripSlash(requireNonNull(publicUrl, "publicUrl"));
+    this.issuerUrl = this.publicUrl + "/oidc";
+    this.keys = requireNonNull(keys, "keys");
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  public String publicUrl() {
+    return publicUrl;
+  }
+
+  /** The exact string every token's {@code iss} carries. */
+  public String issuerUrl() {
+    return issuerUrl;
+  }
+
+  public String jwksUri() {
+    return issuerUrl + "/jwks";
+  }
+
+  public IssuerKeyStore keys() {
+    return keys;
+  }
+
+  public byte[] discoveryDocument() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("issuer", issuerUrl);
+    d.put("jwks_uri", jwksUri());
+    d.put("response_types_supported", List.of("id_token"));
+    d.put("subject_types_supported", List.of("public"));
+    d.put("id_token_signing_alg_values_supported", List.of("ES256"));
+    d.put("claims_supported", List.of("iss", "sub", "aud", "iat", "nbf", "exp", "jti", "repository", "ref", "sha",
+        "workflow", "event_name", "run_id", "run_attempt", "job_id", "job_name", "runner_environment"));
+    return StrictJson.writePretty(d);
+  }
+
+  public byte[] jwks() {
+    return StrictJson.writePretty(keys.jwks());
+  }
+
+  /** FORMATS §1 offline form. */
+  public byte[] trustRootFile() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("issuer", issuerUrl);
+    m.put("jwks", JsonObject.of(keys.jwks()));
+    return StrictJson.writePretty(m);
+  }
+
+  /** Refuses a step audience that is empty, too long, or reserved (FORMATS §2). */
+  public static void checkStepAudience(String audience) {
+    if (audience == null || audience.isEmpty()) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "'audience' is required");
+    }
+    if (audience.length() > MAX_AUDIENCE_LENGTH) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "'audience' is longer than " + MAX_AUDIENCE_LENGTH + " characters");
+    }
+    if (audience.startsWith(RESERVED_AUDIENCE_PREFIX)) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "audiences beginning with 'hallmark:' are reserved");
+    }
+  }
+
+  /**
+   * A token a step asked for: the job's identity claims, {@code typ: JWT}, {@code aud} = the
+   * caller's audience, and never the reserved type, audience, {@code cnf} or {@code payload_sha256}.
+   */
+  public String mintStepToken(IdentityClaims c, String audience) {
+    checkStepAudience(audience);
+    IssuerKey issuer = keys.signingKey();
+    long iat = c.issuedAt().getEpochSecond();
+    Date issued = new Date(iat * 1000);
+    JWTClaimsSet set = new JWTClaimsSet.Builder()
+        .issuer(c.issuer())
+        .subject(c.subject())
+        .audience(audience)
+        .issueTime(issued)
+        .notBeforeTime(issued)
+        .expirationTime(new Date((iat + c.lifetime().getSeconds()) * 1000))
+        .jwtID(UUID.randomUUID().toString())
+        .claim("repository", c.repository())
+        .claim("ref", c.ref())
+        .claim("sha", c.sha())
+        .claim("workflow", c.workflow())
+        .claim("event_name", c.eventName())
+        .claim("run_id", c.runId())
+        .claim("run_attempt", c.runAttempt())
+        .claim("job_id", c.jobId())
+        .claim("job_name", c.jobName())
+        .claim("runner_environment", c.runnerEnvironment())
+        .build();
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(issuer.kid()).type(JOSEObjectType.JWT).build();
+    SignedJWT jwt = new SignedJWT(header, set);
+    try {
+      jwt.sign(new Rfc6979Signer(issuer));
+    } catch (JOSEException e) {
+      throw new OrchestratorException(Code.KEYS, "signing the token failed");
+    }
+    return jwt.serialize();
+  }
+
+  /** BouncyCastle ECDSA with RFC 6979 nonces: every issuer signature is public. */
+  private static final class Rfc6979Signer implements JWSSigner {
+    private final IssuerKey key;
+    private final JCAContext jca = new JCAContext();
+
+    Rfc6979Signer(IssuerKey key) {
+      this.key = key;
+    }
+
+    @Override
+    public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
+      if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
+        throw new JOSEException("only ES256 is supported");
+      }
+      return Base64URL.encode(key.privateKey().signRaw(signingInput));
+    }
+
+    @Override
+    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+      return Set.of(JWSAlgorithm.ES256);
+    }
+
+    @Override
+    public JCAContext getJCAContext() {
+      return jca;
+    }
+  }
+}
