@@ -44,7 +44,7 @@ public final class Orchestrator implements AutoCloseable {
 
   /** Where and how to run. {@code publicUrl} null means {@code http://<bind>:<port>}. */
   public record Config(Path dataDir, InetAddress bind, int port, String publicUrl, double ratePerSecond,
-      double rateBurst, Duration capabilityHardCap, Clock clock) {
+      double rateBurst, Duration capabilityHardCap, Clock clock, String issuerUrl) {
     public Config {
       requireNonNull(dataDir, "dataDir");
       requireNonNull(bind, "bind");
@@ -57,23 +57,32 @@ public final class Orchestrator implements AutoCloseable {
 
     public static Config defaults(Path dataDir) {
       return new Config(dataDir, InetAddress.getLoopbackAddress(), 0, null, 1000, 2000,
-          JobCapabilities.DEFAULT_HARD_CAP, Clock.systemUTC());
+          JobCapabilities.DEFAULT_HARD_CAP, Clock.systemUTC(), null);
     }
 
     public Config withPort(int p) {
-      return new Config(dataDir, bind, p, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock);
+      return new Config(dataDir, bind, p, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl);
     }
 
     public Config withPublicUrl(String url) {
-      return new Config(dataDir, bind, port, url, ratePerSecond, rateBurst, capabilityHardCap, clock);
+      return new Config(dataDir, bind, port, url, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl);
     }
 
     public Config withRate(double perSecond, double burst) {
-      return new Config(dataDir, bind, port, publicUrl, perSecond, burst, capabilityHardCap, clock);
+      return new Config(dataDir, bind, port, publicUrl, perSecond, burst, capabilityHardCap, clock, issuerUrl);
     }
 
     public Config withClock(Clock c) {
-      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, c);
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, c, issuerUrl);
+    }
+
+    /** A fixed {@code iss} independent of the listening port (null: {@code <public URL>/oidc}). */
+    public Config withIssuerUrl(String url) {
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, url);
+    }
+
+    public Config withBind(InetAddress b) {
+      return new Config(dataDir, b, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl);
     }
   }
 
@@ -112,7 +121,7 @@ public final class Orchestrator implements AutoCloseable {
       String host = config.bind().getHostAddress();
       String literal = host.contains(":") ? "[" + host + "]" : host;
       String publicUrl = config.publicUrl() != null ? config.publicUrl() : "http://" + literal + ":" + port;
-      Issuer issuer = new Issuer(publicUrl, keys);
+      Issuer issuer = new Issuer(publicUrl, config.issuerUrl(), keys);
       JobCapabilities caps = new JobCapabilities(store, config.clock(), random, config.capabilityHardCap());
       Attestor attestor = new Attestor(store, issuer, config.clock(), random);
       RateLimiter limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst());
@@ -134,7 +143,7 @@ public final class Orchestrator implements AutoCloseable {
     return dataDir.resolve("keys");
   }
 
-  static void createDataDir(Path dir) {
+  public static void createDataDir(Path dir) {
     try {
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -183,6 +192,15 @@ public final class Orchestrator implements AutoCloseable {
   public void finishJob(String jobId, String status, String reason) {
     capabilities.finish(jobId, status, reason);
     rateLimiter.forget(jobId);
+  }
+
+  /** Called with (job id, token) for every step token minted, before the step receives it. */
+  public void onTokenMinted(java.util.function.BiConsumer<String, String> listener) {
+    server.onTokenMinted(listener);
+  }
+
+  public byte[] trustRootFile() {
+    return issuer.trustRootFile();
   }
 
   public void appendLog(String jobId, String stream, List<String> maskedLines) {

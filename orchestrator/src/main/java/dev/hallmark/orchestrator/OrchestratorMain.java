@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hallmark serve} and {@code hallmark keys rotate}: one line on error, never a stack trace. */
-@Command(name = "hallmark", mixinStandardHelpOptions = true, subcommands = {OrchestratorMain.Serve.class, OrchestratorMain.Keys.class},
+/** {@code hallmark serve}, {@code hallmark run} and {@code hallmark keys rotate}: one line on error, never a stack trace. */
+@Command(name = "hallmark", mixinStandardHelpOptions = true, subcommands = {OrchestratorMain.Serve.class, OrchestratorMain.Run.class, OrchestratorMain.Keys.class},
     description = "The Hallmark orchestrator.")
 public final class OrchestratorMain {
 
@@ -51,8 +51,7 @@ public final class OrchestratorMain {
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl);
-      config = new Orchestrator.Config(config.dataDir(), InetAddress.getByName(bind), config.port(), config.publicUrl(),
-          config.ratePerSecond(), config.rateBurst(), config.capabilityHardCap(), config.clock());
+      config = config.withBind(InetAddress.getByName(bind));
       Orchestrator o = Orchestrator.start(config);
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,6 +62,33 @@ public final class OrchestratorMain {
       spec.commandLine().getOut().flush();
       stop.await();
       return 0;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run the workflows of a folder's current commit with an embedded orchestrator and write "
+          + "bundles, artifacts and trust-root.json into --out.")
+  static final class Run implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Parameters(index = "0", paramLabel = "DIR", description = "A git work tree, or a plain folder (snapshotted).")
+    Path dir;
+
+    @Option(names = "--ref", description = "The ref to attest (default: the current branch, or refs/heads/main for a plain folder).")
+    String ref;
+
+    @Option(names = "--out", description = "Output folder (default ./hallmark-out).")
+    Path out = Path.of("hallmark-out");
+
+    @Option(names = "--data", description = "Data folder kept across runs: issuer keys and identity, runs "
+        + "(default ${XDG_DATA_HOME:-~/.local/share}/hallmark/run).")
+    Path data;
+
+    @Override
+    public Integer call() {
+      Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
+      var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut()).execute();
+      return result.succeeded() ? 0 : 1;
     }
   }
 

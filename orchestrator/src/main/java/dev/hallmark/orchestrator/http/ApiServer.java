@@ -74,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
   private final Clock clock;
   private final String issuerPath;
   private volatile Set<String> allowedHosts;
+  private volatile java.util.function.BiConsumer<String, String> tokenListener = (jobId, token) -> {};
 
   /** Binds the server (not yet started); port 0 picks an ephemeral port. */
   public ApiServer(InetSocketAddress bind, Store store, Issuer issuer, JobCapabilities capabilities,
@@ -97,6 +98,11 @@ public final class ApiServer implements AutoCloseable {
     server.createContext("/", this::handle);
     int port = server.getAddress().getPort();
     this.allowedHosts = hostsFor(bind.getAddress().getHostAddress(), port, issuer.publicUrl());
+  }
+
+  /** Called with (job id, token) for every token minted for a step, before the answer is sent. */
+  public void onTokenMinted(java.util.function.BiConsumer<String, String> listener) {
+    this.tokenListener = requireNonNull(listener, "listener");
   }
 
   /** The listen address:port, {@code localhost:port}, and the public URL's host[:port]. */
@@ -351,7 +357,10 @@ public final class ApiServer implements AutoCloseable {
     RunRecord run = attestor.runOf(job);
     var claims = attestor.claims(run, job, clock.instant());
     Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("token", issuer.mintStepToken(claims, audience));
+    String token = issuer.mintStepToken(claims, audience);
+    // Before the step can see it: the runner masks it in the job's output from now on.
+    tokenListener.accept(job.id(), token);
+    answer.put("token", token);
     answer.put("expiresIn", claims.lifetime().getSeconds());
     json(ex, 200, answer);
   }

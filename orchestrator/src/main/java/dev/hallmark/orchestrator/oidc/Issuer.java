@@ -46,8 +46,17 @@ public final class Issuer {
 
   /** @param publicUrl the orchestrator's public base URL, without a trailing slash */
   public Issuer(String publicUrl, IssuerKeyStore keys) {
+    this(publicUrl, null, keys);
+  }
+
+  /**
+   * @param issuerUrl the exact {@code iss} of every token; null means {@code publicUrl + "/oidc"}.
+   *     {@code hallmark run} keeps one fixed issuer string in its data folder while it listens on
+   *     whatever port is free, so bundles of earlier runs verify against the newest trust-root file.
+   */
+  public Issuer(String publicUrl, String issuerUrl, IssuerKeyStore keys) {
     this.publicUrl = stripSlash(requireNonNull(publicUrl, "publicUrl"));
-    this.issuerUrl = this.publicUrl + "/oidc";
+    this.issuerUrl = issuerUrl == null ? this.publicUrl + "/oidc" : stripSlash(issuerUrl);
     this.keys = requireNonNull(keys, "keys");
   }
 

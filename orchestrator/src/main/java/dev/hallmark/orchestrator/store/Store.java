@@ -141,14 +141,32 @@ public final class Store implements AutoCloseable {
   }
 
   public void finishRun(long runId, String status) {
+    finishRun(runId, status, null);
+  }
+
+  /** Ends a run; {@code reason} (may be null) says why a run failed before or outside its jobs. */
+  public void finishRun(long runId, String status, String reason) {
     write(c -> {
-      try (PreparedStatement p = c.prepareStatement("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?")) {
+      try (PreparedStatement p = c.prepareStatement("UPDATE runs SET status = ?, finished_at = ?, reason = ? WHERE id = ?")) {
         p.setString(1, status);
         p.setLong(2, nowMillis());
-        p.setLong(3, runId);
+        p.setString(3, reason);
+        p.setLong(4, runId);
         p.executeUpdate();
       }
       return null;
+    });
+  }
+
+  /** The reason stored by {@link #finishRun(long, String, String)}, if any. */
+  public Optional<String> runReason(long runId) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT reason FROM runs WHERE id = ?")) {
+        p.setLong(1, runId);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+        }
+      }
     });
   }
 

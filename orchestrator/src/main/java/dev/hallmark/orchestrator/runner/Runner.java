@@ -1,0 +1,446 @@
+package dev.hallmark.orchestrator.runner;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hallmark.attestation.AttestationException;
+import dev.hallmark.attestation.json.JsonObject;
+import dev.hallmark.attestation.json.StrictJson;
+import dev.hallmark.orchestrator.Orchestrator;
+import dev.hallmark.orchestrator.OrchestratorException;
+import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.jobs.Capability;
+import dev.hallmark.orchestrator.store.JobRecord;
+import dev.hallmark.orchestrator.store.NewRun;
+import dev.hallmark.orchestrator.store.RunRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Runs the workflows of one commit: a fresh checkout per job (HEAD verified against the run's sha),
+ * each workflow compiled once per run against the SDK jar, its graph learned from {@code --describe},
+ * its jobs run as separate JVMs in {@code needs} order, up to {@link Settings#parallelism} at a
+ * time. The job capability reaches the job JVM only on its standard input; its output is masked
+ * line by line before it is stored or shown.
+ *
+ * <pre>{@code
+ * Runner runner = new Runner(orchestrator, Runner.Settings.defaults(sdkJar, workDir));
+ * List<Runner.RunOutcome> runs = runner.runAll("acme/app", "/src/app", "refs/heads/main", sha);
+ * }</pre>
+ */
+public final class Runner {
+  public static final String WORKFLOWS = ".hallmark/workflows";
+  static final int MAX_LINE = 16 * 1024;
+  private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofHours(1);
+
+  /**
+   * @param liveLog receives every masked output line as {@code [job] line} (e.g. to stdout)
+   * @param declaredSecrets values masked in every job's output
+   */
+  public record Settings(Path sdkJar, Path workDir, int parallelism, Set<String> declaredSecrets,
+      Consumer<String> liveLog) {
+    public Settings {
+      requireNonNull(sdkJar, "sdkJar");
+      requireNonNull(workDir, "workDir");
+      declaredSecrets = Set.copyOf(declaredSecrets);
+      requireNonNull(liveLog, "liveLog");
+      if (parallelism < 1) {
+        throw new OrchestratorException(Code.BAD_REQUEST, "parallelism must be at least 1");
+      }
+    }
+
+    public static Settings defaults(Path sdkJar, Path workDir) {
+      return new Settings(sdkJar, workDir, 2, Set.of(), line -> {});
+    }
+  }
+
+  /** One job's end: its workspace stays until the caller deletes {@link RunOutcome#workDir}. */
+  public record JobOutcome(String name, String jobId, String status, String reason, Path workspace) {}
+
+  public record RunOutcome(RunRecord run, String status, String reason, List<JobOutcome> jobs, Path workDir) {
+    public boolean isSucceeded() {
+      return JobRecord.SUCCEEDED.equals(status);
+    }
+  }
+
+  record JobNode(String name, List<String> needs, Duration timeout) {}
+
+  private final Orchestrator orchestrator;
+  private final Settings settings;
+  private final Map<String, LogMasker> maskers = new ConcurrentHashMap<>();
+
+  public Runner(Orchestrator orchestrator, Settings settings) {
+    this.orchestrator = requireNonNull(orchestrator, "orchestrator");
+    this.settings = requireNonNull(settings, "settings");
+    orchestrator.onTokenMinted((jobId, token) -> {
+      LogMasker m = maskers.get(jobId);
+      if (m != null) {
+        m.add(token);
+      }
+    });
+  }
+
+  /**
+   * Runs every {@code .hallmark/workflows/*.java} of {@code sha} (one run each, sorted by file
+   * name) from the registered repository {@code repository} cloned from {@code source}.
+   */
+  public List<RunOutcome> runAll(String repository, String source, String ref, String sha) {
+    Path work = newWorkDir();
+    Path checkout = work.resolve("source");
+    Git.checkout(source, sha, checkout);
+    List<Path> files;
+    try (Stream<Path> s = Files.list(checkout.resolve(WORKFLOWS))) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(".java") && Files.isRegularFile(p)).sorted().toList();
+    } catch (IOException e) {
+      files = List.of();
+    }
+    if (files.isEmpty()) {
+      throw new OrchestratorException(Code.NOT_FOUND, "commit " + sha + " has no " + WORKFLOWS + "/*.java");
+    }
+    List<RunOutcome> out = new ArrayList<>();
+    for (Path f : files) {
+      String rel = WORKFLOWS + "/" + f.getFileName();
+      RunRecord run = orchestrator.createRun(new NewRun(repository, ref, sha, "push", rel));
+      Path runDir = work.resolve("run-" + run.id());
+      out.add(runWorkflow(run, source, checkout, rel, runDir));
+    }
+    return out;
+  }
+
+  private Path newWorkDir() {
+    try {
+      Files.createDirectories(settings.workDir());
+      return Files.createTempDirectory(settings.workDir(), "run-");
+    } catch (IOException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create a workspace under " + settings.workDir());
+    }
+  }
+
+  RunOutcome runWorkflow(RunRecord run, String source, Path checkout, String rel, Path runDir) {
+    String mainClass;
+    List<JobNode> graph;
+    Path classes = runDir.resolve("classes");
+    try {
+      mainClass = WorkflowCompiler.compile(checkout.resolve(rel), settings.sdkJar(), classes, rel);
+      graph = describe(mainClass, classes, checkout, rel);
+    } catch (OrchestratorException e) {
+      orchestrator.store().finishRun(run.id(), JobRecord.FAILED, e.getMessage());
+      settings.liveLog().accept("[" + rel + "] " + e.getMessage());
+      return new RunOutcome(run, JobRecord.FAILED, e.getMessage(), List.of(), runDir);
+    }
+    List<JobOutcome> jobs = schedule(run, graph, mainClass, classes, source, runDir);
+    boolean ok = jobs.stream().allMatch(j -> JobRecord.SUCCEEDED.equals(j.status()));
+    String status = ok ? JobRecord.SUCCEEDED : JobRecord.FAILED;
+    String reason = ok ? null : jobs.stream().filter(j -> !JobRecord.SUCCEEDED.equals(j.status()))
+        .map(j -> "job " + j.name() + " " + j.status() + (j.reason() == null ? "" : ": " + j.reason()))
+        .findFirst().orElse(null);
+    orchestrator.store().finishRun(run.id(), status, reason);
+    return new RunOutcome(run, status, reason, jobs, runDir);
+  }
+
+  /** The job graph, from the last line the workflow prints for {@code --describe}. */
+  private List<JobNode> describe(String mainClass, Path classes, Path cwd, String rel) {
+    ProcessBuilder pb = jvm(mainClass, classes, cwd, "--describe");
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    String stdout;
+    String stderr;
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readQuietly(p.getErrorStream()));
+      stdout = readQuietly(p.getInputStream());
+      if (!p.waitFor(DESCRIBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        killTree(p.toHandle());
+        throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe did not finish in " + DESCRIBE_TIMEOUT.toSeconds() + " s");
+      }
+      stderr = err.join();
+      if (p.exitValue() != 0) {
+        String line = stderr.strip().lines().reduce((a, b) -> b).orElse("exit status " + p.exitValue());
+        throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe failed: " + line);
+      }
+    } catch (IOException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot start java for " + rel + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OrchestratorException(Code.BAD_REQUEST, "interrupted while describing " + rel);
+    }
+    String last = stdout.strip().lines().reduce((a, b) -> b).orElse("");
+    try {
+      JsonObject root = StrictJson.parseObject(last.getBytes(StandardCharsets.UTF_8), 1 << 20);
+      List<JobNode> nodes = new ArrayList<>();
+      for (Object o : root.requireArray("jobs")) {
+        if (!(o instanceof JsonObject j)) {
+          throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe: a job is not an object");
+        }
+        List<String> needs = new ArrayList<>();
+        for (Object n : j.requireArray("needs")) {
+          needs.add((String) n);
+        }
+        Object t = j.get("timeoutSeconds");
+        Duration timeout = t instanceof Number n && n.longValue() > 0 ? Duration.ofSeconds(n.longValue()) : DEFAULT_JOB_TIMEOUT;
+        nodes.add(new JobNode(j.requireString("name"), List.copyOf(needs), timeout));
+      }
+      return nodes;
+    } catch (AttestationException | ClassCastException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed no valid job graph");
+    }
+  }
+
+  /** Jobs whose needs all succeeded run, at most {@code parallelism} at once; the others are skipped. */
+  private List<JobOutcome> schedule(RunRecord run, List<JobNode> graph, String mainClass, Path classes, String source,
+      Path runDir) {
+    Map<String, JobOutcome> done = new LinkedHashMap<>();
+    Set<String> started = new java.util.HashSet<>();
+    ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), r -> {
+      Thread t = new Thread(r, "hallmark-job");
+      t.setDaemon(true);
+      return t;
+    });
+    ExecutorCompletionService<JobOutcome> completion = new ExecutorCompletionService<>(pool);
+    int running = 0;
+    try {
+      while (done.size() < graph.size()) {
+        for (JobNode j : graph) {
+          if (started.contains(j.name())) {
+            continue;
+          }
+          if (done.keySet().containsAll(j.needs())) {
+            started.add(j.name());
+            boolean needsOk = j.needs().stream().allMatch(n -> JobRecord.SUCCEEDED.equals(done.get(n).status()));
+            if (!needsOk) {
+              JobRecord rec = orchestrator.createJob(run.id(), j.name());
+              String reason = "skipped: a job it needs did not succeed";
+              orchestrator.store().finishJob(rec.id(), "skipped", reason);
+              done.put(j.name(), new JobOutcome(j.name(), rec.id(), "skipped", reason, null));
+              continue;
+            }
+            completion.submit(() -> runJob(run, j, mainClass, classes, source, runDir));
+            running++;
+          }
+        }
+        if (done.size() == graph.size()) {
+          break;
+        }
+        if (running == 0) {
+          break; // cannot happen for a graph the SDK checked; never spin
+        }
+        JobOutcome o = completion.take().get();
+        running--;
+        done.put(o.name(), o);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "a job runner failed: " + e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    List<JobOutcome> ordered = new ArrayList<>();
+    for (JobNode j : graph) {
+      if (done.containsKey(j.name())) {
+        ordered.add(done.get(j.name()));
+      }
+    }
+    return ordered;
+  }
+
+  private JobOutcome runJob(RunRecord run, JobNode node, String mainClass, Path classes, String source, Path runDir) {
+    JobRecord job = orchestrator.createJob(run.id(), node.name());
+    Path ws = runDir.resolve("jobs").resolve(node.name());
+    LogMasker masker = new LogMasker();
+    settings.declaredSecrets().forEach(masker::add);
+    maskers.put(job.id(), masker);
+    String status = JobRecord.FAILED;
+    String reason;
+    try {
+      Files.createDirectories(ws.getParent());
+      Git.checkout(source, run.sha(), ws);
+      Capability cap = orchestrator.startJob(job.id(), node.timeout());
+      masker.add(cap.reveal());
+      ProcessBuilder pb = jvm(mainClass, classes, ws, "--job", node.name());
+      Process p = pb.start();
+      LogPipe out = new LogPipe(job.id(), node.name(), "stdout", masker, p.getInputStream());
+      LogPipe err = new LogPipe(job.id(), node.name(), "stderr", masker, p.getErrorStream());
+      out.start();
+      err.start();
+      try (OutputStream stdin = p.getOutputStream()) {
+        stdin.write(jobInput(run, job, cap));
+        stdin.flush();
+      } catch (IOException e) {
+        // The JVM died before reading its input: its exit status says why.
+      }
+      boolean exited = p.waitFor(node.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (!exited) {
+        killTree(p.toHandle());
+        p.waitFor(10, TimeUnit.SECONDS);
+        reason = "timed out after " + node.timeout().toSeconds() + " s; the job's processes were killed";
+      } else {
+        killTree(p.toHandle()); // anything a step left running in the background
+        int code = p.exitValue();
+        if (code == 0) {
+          status = JobRecord.SUCCEEDED;
+          reason = null;
+        } else if (code > 128) {
+          reason = "the job process was killed by signal " + (code - 128);
+        } else {
+          reason = "the job process exited with status " + code;
+        }
+      }
+      out.finish();
+      err.finish();
+      if (reason != null && err.lastLine() != null && !reason.startsWith("timed out")) {
+        reason = reason + ": " + err.lastLine();
+      }
+    } catch (OrchestratorException e) {
+      reason = e.getMessage();
+    } catch (IOException e) {
+      reason = "cannot start the job process: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reason = "the runner was interrupted";
+    }
+    try {
+      orchestrator.finishJob(job.id(), status, reason);
+    } finally {
+      maskers.remove(job.id());
+    }
+    settings.liveLog().accept("[" + node.name() + "] job " + status + (reason == null ? "" : ": " + reason));
+    return new JobOutcome(node.name(), job.id(), status, reason, ws);
+  }
+
+  private byte[] jobInput(RunRecord run, JobRecord job, Capability cap) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("orchestrator", orchestrator.url());
+    m.put("capability", cap.reveal());
+    m.put("runId", Long.toString(run.id()));
+    m.put("jobId", job.id());
+    m.put("repository", run.repository());
+    m.put("ref", run.ref());
+    m.put("sha", run.sha());
+    m.put("workflow", run.workflowPath());
+    m.put("jobName", job.name());
+    byte[] json = StrictJson.write(m);
+    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+    line[json.length] = '\n';
+    return line;
+  }
+
+  /**
+   * A workflow JVM with a minimal environment (PATH, HOME = its workspace, LANG): nothing of the
+   * orchestrator's, no {@code HALLMARK_*}, and never the capability.
+   */
+  private ProcessBuilder jvm(String mainClass, Path classes, Path cwd, String... args) {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        "-cp", settings.sdkJar() + java.io.File.pathSeparator + classes, mainClass));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+    Map<String, String> env = pb.environment();
+    String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    env.clear();
+    env.put("PATH", path);
+    env.put("HOME", cwd.toString());
+    env.put("LANG", "C.UTF-8");
+    return pb;
+  }
+
+  static void killTree(ProcessHandle root) {
+    List<ProcessHandle> all = root.descendants().toList();
+    root.destroyForcibly();
+    all.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static String readQuietly(InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** One output stream of a job: masked lines into the store (in small batches) and the live log. */
+  private final class LogPipe extends Thread {
+    private final String jobId;
+    private final String jobName;
+    private final String stream;
+    private final InputStream in;
+    private final LineMasker lines;
+    private final List<String> batch = new ArrayList<>();
+    private volatile String lastLine;
+    private long lastFlush = System.nanoTime();
+
+    LogPipe(String jobId, String jobName, String stream, LogMasker masker, InputStream in) {
+      super("hallmark-log-" + stream);
+      setDaemon(true);
+      this.jobId = jobId;
+      this.jobName = jobName;
+      this.stream = stream;
+      this.in = in;
+      this.lines = new LineMasker(masker, this::line, MAX_LINE);
+    }
+
+    private void line(String masked) {
+      settings.liveLog().accept("[" + jobName + "] " + masked);
+      if (!masked.isBlank()) {
+        lastLine = masked;
+      }
+      batch.add(masked);
+      if (batch.size() >= 64 || System.nanoTime() - lastFlush > 200_000_000L) {
+        flush();
+      }
+    }
+
+    private void flush() {
+      if (!batch.isEmpty()) {
+        orchestrator.appendLog(jobId, stream, List.copyOf(batch));
+        batch.clear();
+      }
+      lastFlush = System.nanoTime();
+    }
+
+    @Override
+    public void run() {
+      try {
+        lines.pump(in);
+      } catch (IOException e) {
+        lines.finish();
+      } finally {
+        flush();
+      }
+    }
+
+    /** Waits for the rest of the output; a background child holding the pipe open is cut off. */
+    void finish() throws InterruptedException {
+      join(5000);
+      if (isAlive()) {
+        try {
+          in.close();
+        } catch (IOException e) {
+          // closing is all we can do
+        }
+        join(2000);
+      }
+    }
+
+    String lastLine() {
+      return lastLine;
+    }
+  }
+}

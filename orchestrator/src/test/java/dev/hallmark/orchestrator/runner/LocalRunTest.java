@@ -1,0 +1,266 @@
+package dev.hallmark.orchestrator.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hallmark.orchestrator.OrchestratorException;
+import dev.hallmark.orchestrator.store.JobRecord;
+import dev.hallmark.orchestrator.store.RunRecord;
+import dev.hallmark.orchestrator.store.Store;
+import dev.hallmark.trustroot.TrustRootSource;
+import dev.hallmark.verifier.VerificationPolicy;
+import dev.hallmark.verifier.VerificationResult;
+import dev.hallmark.verifier.Verifier;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hallmark run} end to end, in process: real git, real job JVMs, real SQLite, loopback only. */
+class LocalRunTest {
+  @TempDir Path tmp;
+
+  record Outcome(int exit, String out, String err) {}
+
+  private Outcome run(Path dir, Path out, Path data, String... extra) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    var cl = dev.hallmark.orchestrator.OrchestratorMainAccess.commandLine();
+    cl.setOut(new PrintWriter(o, true));
+    cl.setErr(new PrintWriter(e, true));
+    List<String> args = new java.util.ArrayList<>(List.of("run", dir.toString(), "--out", out.toString(), "--data", data.toString()));
+    args.addAll(List.of(extra));
+    int exit = cl.execute(args.toArray(String[]::new));
+    return new Outcome(exit, o.toString(), e.toString());
+  }
+
+  static Path example() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("examples/release"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("examples/release not found above " + Path.of("").toAbsolutePath());
+    }
+    return p.resolve("examples/release");
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+  }
+
+  static String git(Path dir, Map<String, String> env, String... args) {
+    return Git.run(dir, env, args);
+  }
+
+  private static VerificationResult verify(Path bundle, Path artifact, Path trustRoot, String repo, String ref, String sha)
+      throws IOException {
+    return new Verifier().verify(Files.readAllBytes(bundle), VerificationPolicy.builder(TrustRootSource.file(trustRoot))
+        .artifact(artifact).expectRepository(repo).expectRef(ref).expectSha(sha)
+        .expectWorkflow(".hallmark/workflows/Release.java").build());
+  }
+
+  /** The sha git itself gives the same files with the snapshot's fixed author and date. */
+  private static String independentSnapshotSha(Path folder, Path scratch) throws IOException {
+    Path repo = Files.createDirectories(scratch);
+    copyTree(folder, repo);
+    Map<String, String> env = Map.of("GIT_AUTHOR_NAME", LocalRun.SNAPSHOT_NAME, "GIT_AUTHOR_EMAIL", LocalRun.SNAPSHOT_EMAIL,
+        "GIT_AUTHOR_DATE", LocalRun.SNAPSHOT_DATE, "GIT_COMMITTER_NAME", LocalRun.SNAPSHOT_NAME,
+        "GIT_COMMITTER_EMAIL", LocalRun.SNAPSHOT_EMAIL, "GIT_COMMITTER_DATE", LocalRun.SNAPSHOT_DATE);
+    git(repo, env, "init", "--quiet", "--initial-branch=main");
+    git(repo, env, "add", "--all");
+    git(repo, env, "commit", "--quiet", "-m", "hallmark run snapshot of " + folder.getFileName());
+    return git(repo, env, "rev-parse", "HEAD");
+  }
+
+  @Test
+  void releaseExampleVerifiesAndStillVerifiesAfterASecondRun() throws IOException {
+    Path folder = tmp.resolve("release");
+    copyTree(example(), folder);
+    Path data = tmp.resolve("data");
+    Outcome first = run(folder, tmp.resolve("out1"), data);
+    assertEquals(0, first.exit(), first.out() + first.err());
+    String sha = independentSnapshotSha(folder, tmp.resolve("check"));
+    Path out1 = tmp.resolve("out1");
+    Path artifact = out1.resolve("app-1.0.0.tgz");
+    Path bundle = out1.resolve("app-1.0.0.tgz.hallmark.json");
+    assertTrue(first.out().contains("hallmark verify-attestation " + artifact + " --bundle " + bundle + " --trust-root "
+        + out1.resolve("trust-root.json") + " --repository local/release --ref refs/heads/main --sha " + sha), first.out());
+    VerificationResult r = verify(bundle, artifact, out1.resolve("trust-root.json"), "local/release", "refs/heads/main", sha);
+    assertTrue(r.isVerified(), () -> String.valueOf(r.failure()));
+
+    // A second run with the same data folder (after a key rotation, even): the first bundle still
+    // verifies against the newest trust-root file.
+    new dev.hallmark.orchestrator.keys.IssuerKeyStoreAccess().rotate(data);
+    Outcome second = run(folder, tmp.resolve("out2"), data);
+    assertEquals(0, second.exit(), second.out() + second.err());
+    VerificationResult again = verify(bundle, artifact, tmp.resolve("out2/trust-root.json"), "local/release",
+        "refs/heads/main", sha);
+    assertTrue(again.isVerified(), () -> String.valueOf(again.failure()));
+    assertTrue(Files.exists(data.resolve("work")));
+    try (Stream<Path> s = Files.list(data.resolve("work"))) {
+      assertEquals(0, s.count(), "workspaces are removed after the run");
+    }
+  }
+
+  @Test
+  void gitWorkTreeUsesHeadAndBranchAndRefusesADirtyTree() throws IOException {
+    Path repo = tmp.resolve("app");
+    copyTree(example(), repo);
+    Map<String, String> env = Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@example.com",
+        "GIT_COMMITTER_NAME", "t", "GIT_COMMITTER_EMAIL", "t@example.com");
+    git(repo, env, "init", "--quiet", "--initial-branch=trunk");
+    git(repo, env, "add", "--all");
+    git(repo, env, "commit", "--quiet", "-m", "init");
+    git(repo, env, "remote", "add", "origin", "git@github.com:acme/app.git");
+    String sha = git(repo, Map.of(), "rev-parse", "HEAD");
+    Outcome ok = run(repo, tmp.resolve("out"), tmp.resolve("data"));
+    assertEquals(0, ok.exit(), ok.out() + ok.err());
+    VerificationResult r = verify(tmp.resolve("out/app-1.0.0.tgz.hallmark.json"), tmp.resolve("out/app-1.0.0.tgz"),
+        tmp.resolve("out/trust-root.json"), "acme/app", "refs/heads/trunk", sha);
+    assertTrue(r.isVerified(), () -> String.valueOf(r.failure()));
+
+    Files.writeString(repo.resolve("src/hello.txt"), "changed\n");
+    Outcome dirty = run(repo, tmp.resolve("out-dirty"), tmp.resolve("data"));
+    assertEquals(1, dirty.exit());
+    assertEquals(1, dirty.err().strip().lines().count(), dirty.err());
+    assertTrue(dirty.err().contains("uncommitted changes"), dirty.err());
+    assertFalse(Files.exists(tmp.resolve("out-dirty")));
+  }
+
+  @Test
+  void workflowThatDoesNotCompileFailsTheRunWithTheCompilerMessage() throws IOException {
+    Path folder = tmp.resolve("broken");
+    Files.createDirectories(folder.resolve(".hallmark/workflows"));
+    Files.writeString(folder.resolve(".hallmark/workflows/Broken.java"),
+        "import static dev.hallmark.sdk.Hallmark.*;\npublic class Broken {\n  public static void main(String[] a) {\n"
+            + "    workflow(\"b\").job(job(\"j\").step(\"s\", ctx -> ctx.nope()));\n  }\n}\n");
+    Path data = tmp.resolve("data");
+    Outcome o = run(folder, tmp.resolve("out"), data);
+    assertEquals(1, o.exit(), o.out() + o.err());
+    assertTrue(o.out().contains("compile error: .hallmark/workflows/Broken.java:4: cannot find symbol"), o.out());
+    try (Store store = Store.open(data.resolve("hallmark.db"), Clock.systemUTC())) {
+      RunRecord run = store.runs(1).get(0);
+      assertEquals(JobRecord.FAILED, run.status());
+      assertTrue(store.runReason(run.id()).orElse("").startsWith("compile error: .hallmark/workflows/Broken.java:4:"));
+    }
+  }
+
+  @Test
+  void mintedTokensAreMaskedAndJobJvmSeesNoHallmarkEnvironment() throws IOException {
+    assertTrue(System.getenv().keySet().stream().anyMatch(k -> k.startsWith("HALLMARK_")),
+        "surefire gives the test JVM a HALLMARK_* variable");
+    Path folder = tmp.resolve("probe");
+    Files.createDirectories(folder.resolve(".hallmark/workflows"));
+    Path tokenFile = tmp.resolve("token.txt");
+    Files.writeString(folder.resolve(".hallmark/workflows/Probe.java"), """
+        import static dev.hallmark.sdk.Hallmark.*;
+        import dev.hallmark.sdk.*;
+        public class Probe {
+          public static void main(String[] args) {
+            workflow("probe").job(job("probe")
+                .step("env", ctx -> ctx.sh("env | sort"))
+                .step("token", ctx -> {
+                  String t = ctx.oidc().token("test").token();
+                  try {
+                    java.nio.file.Files.writeString(java.nio.file.Path.of("%s"), t);
+                  } catch (java.io.IOException e) {
+                    throw new RuntimeException(e);
+                  }
+                  System.out.println("token=" + t);
+                  System.out.print("half=" + t.substring(0, 20));
+                  System.out.flush();
+                  System.out.println(t.substring(20) + " end");
+                  ctx.sh("echo child=" + t);
+                })).main(args);
+          }
+        }
+        """.formatted(tokenFile.toString()));
+    Path data = tmp.resolve("data");
+    Outcome o = run(folder, tmp.resolve("out"), data);
+    assertEquals(0, o.exit(), o.out() + o.err());
+    String token = Files.readString(tokenFile).strip();
+    assertTrue(token.length() > 100);
+    assertFalse(o.out().contains(token.substring(0, 40)), "streamed log holds the token");
+    assertTrue(o.out().contains("token=***"), o.out());
+    assertTrue(o.out().contains("half=*** end"), o.out());
+    assertTrue(o.out().contains("child=***"), o.out());
+    try (Store store = Store.open(data.resolve("hallmark.db"), Clock.systemUTC())) {
+      RunRecord run = store.runs(1).get(0);
+      JobRecord job = store.jobsOfRun(run.id()).get(0);
+      String stored = store.logs(job.id(), 0, 10_000).stream().map(Store.LogLine::line).collect(Collectors.joining("\n"));
+      assertFalse(stored.contains(token.substring(0, 40)), "stored log holds the token");
+      assertTrue(stored.contains("token=***"), stored);
+      assertTrue(stored.contains("HOME="), stored);
+      assertFalse(stored.contains("HALLMARK_"), stored);
+      assertFalse(stored.contains("hmcap_"), stored);
+    }
+  }
+
+  @Test
+  void subjectNamesCannotWriteOutsideOut() throws IOException {
+    Path folder = tmp.resolve("evil");
+    Files.createDirectories(folder.resolve(".hallmark/workflows"));
+    Files.writeString(folder.resolve("a.txt"), "a\n");
+    Files.writeString(folder.resolve(".hallmark/workflows/Evil.java"), """
+        import static dev.hallmark.sdk.Hallmark.*;
+        import dev.hallmark.sdk.*;
+        public class Evil {
+          public static void main(String[] args) {
+            workflow("evil").job(job("evil").step("attest", ctx -> {
+              ctx.attestProvenance(Subject.ofPath("../../hallmark-escape-1", "a.txt"));
+              ctx.attestProvenance(Subject.ofPath("/tmp/hallmark-escape-2", "a.txt"));
+            })).main(args);
+          }
+        }
+        """);
+    Path out = tmp.resolve("deep/er/out");
+    Outcome o = run(folder, out, tmp.resolve("data"));
+    assertEquals(0, o.exit(), o.out() + o.err());
+    assertTrue(Files.isRegularFile(out.resolve("hallmark-escape-1.hallmark.json")));
+    assertTrue(Files.isRegularFile(out.resolve("hallmark-escape-2.hallmark.json")));
+    assertFalse(Files.exists(tmp.resolve("deep/hallmark-escape-1.hallmark.json")));
+    assertFalse(Files.exists(tmp.resolve("deep/hallmark-escape-1")));
+    assertFalse(Files.exists(Path.of("/tmp/hallmark-escape-2.hallmark.json")));
+    try (Stream<Path> s = Files.walk(tmp)) {
+      List<Path> escaped = s.filter(p -> p.getFileName().toString().startsWith("hallmark-escape"))
+          .filter(p -> !p.getParent().equals(out)).toList();
+      assertEquals(List.of(), escaped);
+    }
+    LocalRun lr = new LocalRun(folder, null, out, tmp.resolve("data"), new PrintWriter(new StringWriter()));
+    assertThrows(OrchestratorException.class, () -> lr.inside("../x"));
+    assertThrows(OrchestratorException.class, () -> lr.inside("/etc/x"));
+    assertThrows(OrchestratorException.class, () -> lr.inside(".."));
+  }
+
+  @Test
+  void namesTheRepositoryAfterTheOriginPath() {
+    assertEquals("acme/app", LocalRun.repositoryOf("git@github.com:acme/app.git").orElseThrow());
+    assertEquals("acme/app", LocalRun.repositoryOf("https://github.com/acme/app").orElseThrow());
+    assertEquals("acme/app", LocalRun.repositoryOf("/srv/git/acme/app.git/").orElseThrow());
+  }
+
+  static String read(Path p) throws IOException {
+    return Files.readString(p, StandardCharsets.UTF_8);
+  }
+}
