@@ -12,8 +12,10 @@ package dev.hallmark.sdk;
  *   public static void main(String[] args) {
  *     workflow("release")
  *         .on(push().branches("main"))
- *         .job(job("build").step("compile", ctx -> ctx.sh("tar czf app.tgz src")))
- *         .job(job("publish").needs("build").env("TZ", "UTC").timeout(Duration.ofMinutes(10))
+ *         .job(job("test").step("unit", ctx -> ctx.sh("./run-tests.sh")))
+ *         // Each job gets a fresh checkout: build and attest in the same job.
+ *         .job(job("publish").needs("test").env("TZ", "UTC").timeout(Duration.ofMinutes(10))
+ *             .step("build", ctx -> ctx.sh("tar czf app.tgz src"))
  *             .step("attest", ctx -> ctx.attestProvenance(Subject.ofPath("app.tgz", "app.tgz"))))
  *         .main(args);
  *   }
