@@ -62,6 +62,29 @@ public final class Verifier {
     this.hashProgress = requireNonNull(hashProgress, "hashProgress");
   }
 
+  /**
+   * Starts a daemon thread that initialises what every first verification pays for once (the JCA
+   * digest, the JSON parser, the curve arithmetic), so a one-shot command line overlaps it with
+   * reading its inputs. Nothing is shared with later verifications but classes and BouncyCastle's
+   * tables for the base point. Optional: verification is correct without it.
+   */
+  public static void warmUpInBackground() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Sha256.of(new byte[1]);
+                StrictJson.parse(new byte[] {'{', '"', 'a', '"', ':', '[', '1', ']', '}'}, 16);
+                P256PublicKey.warmUp();
+              } catch (RuntimeException e) {
+                // A warm-up that fails costs only its own time.
+              }
+            },
+            "hallmark-warm-up");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** Verifies bundle bytes against a policy. */
   public VerificationResult verify(byte[] bundleBytes, VerificationPolicy policy) {
     return verify(() -> bundleBytes, policy);

@@ -143,6 +143,22 @@ public final class P256PublicKey {
     }
   }
 
+  /**
+   * Runs one (failing) verification with the base point as key, so that a short-lived process can
+   * load and initialise the curve arithmetic on another thread while it reads its inputs.
+   */
+  public static void warmUp() {
+    var g = P256.DOMAIN.getG().normalize();
+    P256PublicKey key =
+        fromCoordinates(
+            P256.fixed32(g.getAffineXCoord().toBigInteger()),
+            P256.fixed32(g.getAffineYCoord().toBigInteger()));
+    byte[] rs = new byte[64];
+    rs[31] = 1;
+    rs[63] = 1;
+    key.verifyRaw(new byte[] {0}, rs);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof P256PublicKey k && k.x.equals(x) && k.y.equals(y);
