@@ -62,17 +62,7 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Time-out for fetching an online trust root (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
-  @Option(names = "--repository", paramLabel = "R", description = "Require every bundle to come from this repository.")
-  String repository;
-
-  @Option(names = "--ref", paramLabel = "REF", description = "Require every bundle to come from this git ref.")
-  String ref;
-
-  @Option(names = "--workflow", paramLabel = "PATH", description = "Require every bundle to come from this workflow path.")
-  String workflow;
-
-  @Option(names = "--sha", paramLabel = "SHA", description = "Require every bundle to come from this git commit.")
-  String sha;
+  @CommandLine.Mixin Expectations expect = new Expectations();
 
   private final AtomicLong withArtifact = new AtomicLong();
   private final AtomicLong withoutArtifact = new AtomicLong();
@@ -148,7 +138,7 @@ final class AuditCommand implements Callable<Integer> {
       out.printf("  %-26s %8d%n", "verified without artifact", withoutArtifact.get());
       out.printf("  %-26s %8d%n", "failed", failed.get());
       out.printf("  %-26s %8d%n", "total", total);
-      if (repository == null && ref == null && workflow == null && sha == null) {
+      if (expect.isEmpty()) {
         out.println(
             "warning: no --repository, --ref, --workflow or --sha was given: bundles of any repository and ref of this issuer passed");
       }
@@ -181,10 +171,7 @@ final class AuditCommand implements Callable<Integer> {
     String name = bundlePath.getFileName().toString();
     Path artifact = bundlePath.resolveSibling(name.substring(0, name.length() - Bundle.FILE_SUFFIX.length()));
     VerificationPolicy.Builder policy = VerificationPolicy.builder(root);
-    if (repository != null) policy.expectRepository(repository);
-    if (ref != null) policy.expectRef(ref);
-    if (workflow != null) policy.expectWorkflow(workflow);
-    if (sha != null) policy.expectSha(sha);
+    expect.applyTo(policy);
     boolean hasArtifact = Files.isRegularFile(artifact);
     if (hasArtifact) {
       policy.artifactNamedBySubject(artifact);

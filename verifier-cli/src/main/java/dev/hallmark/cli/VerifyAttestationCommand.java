@@ -49,17 +49,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
       description = "The issuer URL (online: discovery + JWKS) or a trust-root file (air-gapped).")
   String trustRoot;
 
-  @Option(names = "--repository", paramLabel = "R", description = "Require this repository, e.g. acme/app.")
-  String repository;
-
-  @Option(names = "--ref", paramLabel = "REF", description = "Require this git ref, e.g. refs/heads/main.")
-  String ref;
-
-  @Option(names = "--workflow", paramLabel = "PATH", description = "Require this workflow path (as in the token's workflow claim).")
-  String workflow;
-
-  @Option(names = "--sha", paramLabel = "SHA", description = "Require this 40-hex git commit.")
-  String sha;
+  @CommandLine.Mixin Expectations expect = new Expectations();
 
   @Option(names = "--json", description = "Print exactly one JSON object (FORMATS §7) on stdout, in failure too.")
   boolean json;
@@ -92,10 +82,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     } else {
       policy.withoutArtifactUnsafe();
     }
-    if (repository != null) policy.expectRepository(repository);
-    if (ref != null) policy.expectRef(ref);
-    if (workflow != null) policy.expectWorkflow(workflow);
-    if (sha != null) policy.expectSha(sha);
+    expect.applyTo(policy);
 
     Progress progress = Progress.forArtifact(artifact, err);
     VerificationResult result;
@@ -132,12 +119,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
   }
 
   private Map<String, String> expectations() {
-    Map<String, String> m = new LinkedHashMap<>();
-    if (repository != null) m.put("repository", repository);
-    if (ref != null) m.put("ref", ref);
-    if (workflow != null) m.put("workflow", workflow);
-    if (sha != null) m.put("sha", sha);
-    return m;
+    return expect.toMap();
   }
 
   private int usageError(PrintWriter out, PrintWriter err, Check stage, String message, Map<String, String> expectations) {
