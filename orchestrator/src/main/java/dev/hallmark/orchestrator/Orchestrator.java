@@ -92,6 +92,7 @@ public final class Orchestrator implements AutoCloseable {
   private final JobCapabilities capabilities;
   private final ApiServer server;
   private final RateLimiter rateLimiter;
+  private java.nio.channels.FileChannel lock;
 
   private Orchestrator(Store store, IssuerKeyStore keys, Issuer issuer, JobCapabilities capabilities,
       ApiServer server, RateLimiter rateLimiter) {
@@ -107,6 +108,52 @@ public final class Orchestrator implements AutoCloseable {
   public static Orchestrator start(Config config) {
     SecureRandom random = new SecureRandom();
     createDataDir(config.dataDir());
+    java.nio.channels.FileChannel lock = lockDataDir(config.dataDir());
+    try {
+      Orchestrator o = start(config, random);
+      o.lock = lock;
+      return o;
+    } catch (RuntimeException e) {
+      closeQuietly(lock);
+      throw e;
+    }
+  }
+
+  /**
+   * One orchestrator per data folder: {@link #failInterrupted} may only fail jobs no live process
+   * runs. Held until {@link #close}; the kernel drops it when the process dies (SIGKILL included).
+   */
+  private static java.nio.channels.FileChannel lockDataDir(Path dataDir) {
+    Path file = dataDir.resolve("orchestrator.lock");
+    java.nio.channels.FileChannel ch = null;
+    try {
+      ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE);
+      if (ch.tryLock() == null) {
+        throw new java.nio.channels.OverlappingFileLockException();
+      }
+      return ch;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      closeQuietly(ch);
+      throw new OrchestratorException(OrchestratorException.Code.CONFLICT,
+          "the data folder " + dataDir + " is in use by another orchestrator");
+    } catch (IOException e) {
+      closeQuietly(ch);
+      throw new UncheckedIOException("cannot lock the data folder " + dataDir, e);
+    }
+  }
+
+  private static void closeQuietly(java.nio.channels.FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // releasing the lock is all closing does
+      }
+    }
+  }
+
+  private static Orchestrator start(Config config, SecureRandom random) {
     IssuerKeyStore keys = IssuerKeyStore.open(keysDir(config.dataDir()), config.clock(), random);
     Store store = Store.open(config.dataDir().resolve("hallmark.db"), config.clock());
     try {
@@ -176,6 +223,24 @@ public final class Orchestrator implements AutoCloseable {
     store.registerRepository(name, path, cloneUrl);
   }
 
+  /** Why {@link #failInterrupted} failed a job or run. */
+  public static final String RESTART_REASON = "orchestrator restarted while the job was running";
+
+  /**
+   * Crash recovery, called by {@code serve} and {@code run} right after start: jobs and runs a
+   * previous process left pending or running are failed with {@link #RESTART_REASON} (their
+   * capabilities die with them). Kills nothing: this process owns none of their processes.
+   * Returns how many jobs it failed.
+   */
+  public int failInterrupted() {
+    return store.failInterrupted(RESTART_REASON);
+  }
+
+  /** Enables {@code POST /api/v1/events/push}. */
+  public void onPush(ApiServer.PushHandler handler) {
+    server.onPush(handler);
+  }
+
   public RunRecord createRun(NewRun run) {
     return store.createRun(run);
   }
@@ -209,7 +274,11 @@ public final class Orchestrator implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
-    store.close();
+    try {
+      server.close();
+      store.close();
+    } finally {
+      closeQuietly(lock);
+    }
   }
 }

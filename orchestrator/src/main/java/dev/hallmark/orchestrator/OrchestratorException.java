@@ -17,6 +17,7 @@ public final class OrchestratorException extends RuntimeException {
     TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     MISDIRECTED(421),
+    UNPROCESSABLE(422),
     RATE_LIMITED(429),
     STORE(500),
     KEYS(500);

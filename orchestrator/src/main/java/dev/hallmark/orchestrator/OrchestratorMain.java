@@ -1,6 +1,15 @@
 package dev.hallmark.orchestrator;
 
+import dev.hallmark.orchestrator.intake.IntakeCredential;
+import dev.hallmark.orchestrator.intake.PushIntake;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
+import dev.hallmark.orchestrator.runner.Runner;
+import dev.hallmark.orchestrator.runner.SdkJar;
+import dev.hallmark.orchestrator.store.Store;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -13,8 +22,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hallmark serve}, {@code hallmark run} and {@code hallmark keys rotate}: one line on error, never a stack trace. */
-@Command(name = "hallmark", mixinStandardHelpOptions = true, subcommands = {OrchestratorMain.Serve.class, OrchestratorMain.Run.class, OrchestratorMain.Keys.class},
+/** {@code hallmark serve}, {@code hallmark run}, {@code hallmark repo add|list} and {@code hallmark keys rotate}: one line on error, never a stack trace. */
+@Command(name = "hallmark", mixinStandardHelpOptions = true, subcommands = {OrchestratorMain.Serve.class, OrchestratorMain.Run.class, OrchestratorMain.Keys.class,
+    OrchestratorMain.Repo.class},
     description = "The Hallmark orchestrator.")
 public final class OrchestratorMain {
 
@@ -48,18 +58,39 @@ public final class OrchestratorMain {
     @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1).")
     String bind = "127.0.0.1";
 
+    @Option(names = "--parallel", description = "Jobs of a run that may run at once (default 2).")
+    int parallel = 2;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl);
       config = config.withBind(InetAddress.getByName(bind));
       Orchestrator o = Orchestrator.start(config);
+      var out = spec.commandLine().getOut();
+      int interrupted = o.failInterrupted();
+      if (interrupted > 0) {
+        out.println("marked " + interrupted + " interrupted job(s) failed: " + Orchestrator.RESTART_REASON);
+      }
+      IntakeCredential credential = IntakeCredential.loadOrCreate(data, new SecureRandom());
+      out.println((credential.isNew() ? "created the intake credential in " : "intake credential: ") + credential.file()
+          + " (send it as Authorization: Bearer with POST /api/v1/events/push)");
+      Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), parallel, Set.of(),
+          line -> { }));
+      // One run at a time, in arrival order; each run's jobs use up to --parallel.
+      ExecutorService runs = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hallmark-runs");
+        t.setDaemon(true);
+        return t;
+      });
+      o.onPush(new PushIntake(o.store(), credential, runner, runs));
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        runs.shutdownNow();
         o.close();
         stop.countDown();
       }));
-      spec.commandLine().getOut().println("hallmark orchestrator listening on " + o.url() + " (issuer " + o.issuerUrl() + ")");
-      spec.commandLine().getOut().flush();
+      out.println("hallmark orchestrator listening on " + o.url() + " (issuer " + o.issuerUrl() + ")");
+      out.flush();
       stop.await();
       return 0;
     }
@@ -89,6 +120,62 @@ public final class OrchestratorMain {
       Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
       var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut()).execute();
       return result.succeeded() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "repo", mixinStandardHelpOptions = true, subcommands = {Repo.Add.class, Repo.ListRepos.class},
+      description = "Register repositories whose push events serve accepts.")
+  static final class Repo {
+    @Command(name = "add", mixinStandardHelpOptions = true,
+        description = "Register a local git repository under a name such as acme/app.")
+    static final class Add implements Callable<Integer> {
+      @Spec CommandLine.Model.CommandSpec spec;
+
+      @CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "owner/name, e.g. acme/app.")
+      String name;
+
+      @CommandLine.Parameters(index = "1", paramLabel = "PATH", description = "The repository's folder (work tree or bare).")
+      Path path;
+
+      @Option(names = "--data", required = true, description = "Data folder.")
+      Path data;
+
+      @Override
+      public Integer call() {
+        PushIntake.checkRepositoryName(name);
+        Path abs = path.toAbsolutePath().normalize();
+        if (!Files.isDirectory(abs)) {
+          throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, abs + " is not a folder");
+        }
+        if (!Runner.isRepositoryRoot(abs)) {
+          throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, abs + " is not the top of a git repository");
+        }
+        Orchestrator.createDataDir(data);
+        try (Store store = Store.open(data.resolve("hallmark.db"), Clock.systemUTC())) {
+          store.addRepository(name, abs.toString(), "file://" + abs);
+        }
+        spec.commandLine().getOut().println("registered " + name + " (file://" + abs + ")");
+        return 0;
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered repositories.")
+    static final class ListRepos implements Callable<Integer> {
+      @Spec CommandLine.Model.CommandSpec spec;
+
+      @Option(names = "--data", required = true, description = "Data folder.")
+      Path data;
+
+      @Override
+      public Integer call() {
+        Orchestrator.createDataDir(data);
+        try (Store store = Store.open(data.resolve("hallmark.db"), Clock.systemUTC())) {
+          for (Store.RepositoryRecord r : store.repositories()) {
+            spec.commandLine().getOut().println(r.name() + "\t" + r.cloneUrl());
+          }
+        }
+        return 0;
+      }
     }
   }
 

@@ -75,6 +75,22 @@ public final class ApiServer implements AutoCloseable {
   private final String issuerPath;
   private volatile Set<String> allowedHosts;
   private volatile java.util.function.BiConsumer<String, String> tokenListener = (jobId, token) -> {};
+  private volatile PushHandler pushHandler;
+
+  /**
+   * Event intake ({@code POST /api/v1/events/push}): {@link #authenticate} runs before the body is
+   * read, {@link #push} turns a checked event into runs. Without one the endpoint answers 404.
+   */
+  public interface PushHandler {
+    void authenticate(String authorizationHeader);
+
+    List<RunRecord> push(JsonObject event);
+  }
+
+  /** Enables event intake (only {@code hallmark serve} does). */
+  public void onPush(PushHandler handler) {
+    this.pushHandler = requireNonNull(handler, "handler");
+  }
 
   /** Binds the server (not yet started); port 0 picks an ephemeral port. */
   public ApiServer(InetSocketAddress bind, Store store, Issuer issuer, JobCapabilities capabilities,
@@ -172,6 +188,11 @@ public final class ApiServer implements AutoCloseable {
       case "/api/v1/attestations" -> {
         requirePost(ex);
         attest(ex);
+        return;
+      }
+      case "/api/v1/events/push" -> {
+        requirePost(ex);
+        push(ex);
         return;
       }
       case "/api/v1/oidc/token" -> {
@@ -314,6 +335,24 @@ public final class ApiServer implements AutoCloseable {
     json(ex, 200, answer);
   }
 
+  /** Host and Content-Type were checked by the router; credential, then body (see PushIntake). */
+  private void push(HttpExchange ex) throws IOException {
+    PushHandler handler = pushHandler;
+    if (handler == null) {
+      throw new OrchestratorException(Code.NOT_FOUND, "event intake is not enabled on this orchestrator");
+    }
+    handler.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+    List<RunRecord> runs = handler.push(body(ex));
+    List<Object> ids = new ArrayList<>();
+    for (RunRecord r : runs) {
+      ids.add(Long.toString(r.id()));
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("runIds", ids);
+    answer.put("sha", runs.get(0).sha());
+    json(ex, 202, answer);
+  }
+
   /** Only name and digest.sha256 of each entry are read; any other member is ignored. */
   static List<Subject> subjects(JsonObject body) {
     List<Object> list;
@@ -424,7 +463,9 @@ public final class ApiServer implements AutoCloseable {
     RunRecord run = store.run(runId)
         .orElseThrow(() -> new OrchestratorException(Code.NOT_FOUND, "run " + runId + " does not exist"));
     if (tail == null) {
-      json(ex, 200, runJson(run));
+      Map<String, Object> m = runJson(run);
+      m.put("reason", store.runReason(run.id()).orElse(null));
+      json(ex, 200, m);
     } else if (tail.equals("/jobs")) {
       List<Object> jobs = new ArrayList<>();
       for (JobRecord j : store.jobsOfRun(run.id())) {

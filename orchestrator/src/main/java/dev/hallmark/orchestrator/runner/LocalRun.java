@@ -93,6 +93,10 @@ public final class LocalRun {
     String issuer = issuer();
     int port = URI.create(issuer).getPort();
     try (Orchestrator o = Orchestrator.start(config.withPort(isFree(port) ? port : 0).withIssuerUrl(issuer))) {
+      int interrupted = o.failInterrupted();
+      if (interrupted > 0) {
+        log.println("hallmark: marked " + interrupted + " job(s) of an earlier, interrupted run failed");
+      }
       o.registerRepository(source.repository, dir.toString(), "file://" + dir);
       log.println("hallmark: running " + source.repository + " " + source.ref + " " + source.sha);
       log.flush();

@@ -46,6 +46,7 @@ import java.util.stream.Stream;
  */
 public final class Runner {
   public static final String WORKFLOWS = ".hallmark/workflows";
+  public static final String SKIPPED = "skipped";
   static final int MAX_LINE = 16 * 1024;
   private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofHours(1);
@@ -81,6 +82,9 @@ public final class Runner {
   }
 
   record JobNode(String name, List<String> needs, Duration timeout) {}
+
+  /** What {@code --describe} printed: the jobs, and the push trigger (null when the workflow has none). */
+  record Graph(List<JobNode> jobs, PushFilter push) {}
 
   private final Orchestrator orchestrator;
   private final Settings settings;
@@ -124,6 +128,79 @@ public final class Runner {
     return out;
   }
 
+  /**
+   * Runs one run created by event intake: a fresh checkout of its sha from {@code source}, the
+   * workflow compiled and described, skipped unless its push trigger matches the run's ref, and its
+   * jobs run. Never throws: a failure before the jobs fails the run with the reason. The work
+   * folder is deleted afterwards.
+   */
+  public RunOutcome runPushed(RunRecord run, String source) {
+    Path work = null;
+    try {
+      work = newWorkDir();
+      Path checkout = work.resolve("source");
+      Git.checkout(source, run.sha(), checkout);
+      return runWorkflow(run, source, checkout, run.workflowPath(), work.resolve("run-" + run.id()), true);
+    } catch (RuntimeException e) {
+      String reason = e instanceof OrchestratorException ? e.getMessage() : "the runner failed: " + e.getClass().getSimpleName();
+      try {
+        orchestrator.store().finishRun(run.id(), JobRecord.FAILED, reason);
+      } catch (RuntimeException stored) {
+        // the store is closed (shutting down): the restart sweep fails the run instead
+      }
+      settings.liveLog().accept("[" + run.workflowPath() + "] " + reason);
+      return new RunOutcome(run, JobRecord.FAILED, reason, List.of(), work);
+    } finally {
+      LocalRun.deleteTree(work);
+    }
+  }
+
+  /**
+   * The commit {@code ref} names in the repository at {@code repo}, resolved with the git CLI
+   * (user and system configuration ignored); {@link Code#UNPROCESSABLE} when it names none.
+   * {@code ref} must already be a checked full ref (it is passed as one argument, never a option).
+   */
+  public static String resolveCommit(Path repo, String ref) {
+    try {
+      return Git.run(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}");
+    } catch (OrchestratorException e) {
+      throw new OrchestratorException(Code.UNPROCESSABLE, "ref " + ref + " does not name a commit of the repository");
+    }
+  }
+
+  /** The workflow files ({@code .hallmark/workflows/*.java}, blobs only) of commit {@code sha}, sorted. */
+  public static List<String> workflowFiles(Path repo, String sha) {
+    String listing = Git.run(repo, "ls-tree", "-z", "--full-tree", sha, "--", WORKFLOWS + "/");
+    List<String> out = new ArrayList<>();
+    for (String entry : listing.split("\0")) {
+      int tab = entry.indexOf('\t');
+      if (tab < 0) {
+        continue;
+      }
+      String[] meta = entry.substring(0, tab).split(" ");
+      String path = entry.substring(tab + 1);
+      String file = path.substring(path.lastIndexOf('/') + 1);
+      if (meta.length == 3 && meta[1].equals("blob") && path.equals(WORKFLOWS + "/" + file) && file.endsWith(".java")) {
+        out.add(path);
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** True when {@code dir} is the top of a git work tree or a bare repository (not merely inside one). */
+  public static boolean isRepositoryRoot(Path dir) {
+    try {
+      Path real = dir.toRealPath();
+      if ("true".equals(Git.run(real, "rev-parse", "--is-bare-repository"))) {
+        return Path.of(Git.run(real, "rev-parse", "--absolute-git-dir")).toRealPath().equals(real);
+      }
+      return Path.of(Git.run(real, "rev-parse", "--show-toplevel")).toRealPath().equals(real);
+    } catch (OrchestratorException | IOException e) {
+      return false;
+    }
+  }
+
   private Path newWorkDir() {
     try {
       Files.createDirectories(settings.workDir());
@@ -134,12 +211,24 @@ public final class Runner {
   }
 
   RunOutcome runWorkflow(RunRecord run, String source, Path checkout, String rel, Path runDir) {
+    return runWorkflow(run, source, checkout, rel, runDir, false);
+  }
+
+  /** With {@code onlyOnPush}, a workflow whose push trigger does not match the run's ref is skipped. */
+  RunOutcome runWorkflow(RunRecord run, String source, Path checkout, String rel, Path runDir, boolean onlyOnPush) {
     String mainClass;
     List<JobNode> graph;
     Path classes = runDir.resolve("classes");
     try {
       mainClass = WorkflowCompiler.compile(checkout.resolve(rel), settings.sdkJar(), classes, rel);
-      graph = describe(mainClass, classes, checkout, rel);
+      Graph described = describe(mainClass, classes, checkout, rel);
+      graph = described.jobs();
+      if (onlyOnPush && (described.push() == null || !described.push().matches(run.ref()))) {
+        String reason = "skipped: the workflow's push trigger does not match " + run.ref();
+        orchestrator.store().finishRun(run.id(), SKIPPED, reason);
+        settings.liveLog().accept("[" + rel + "] " + reason);
+        return new RunOutcome(run, SKIPPED, reason, List.of(), runDir);
+      }
     } catch (OrchestratorException e) {
       orchestrator.store().finishRun(run.id(), JobRecord.FAILED, e.getMessage());
       settings.liveLog().accept("[" + rel + "] " + e.getMessage());
@@ -156,7 +245,7 @@ public final class Runner {
   }
 
   /** The job graph, from the last line the workflow prints for {@code --describe}. */
-  private List<JobNode> describe(String mainClass, Path classes, Path cwd, String rel) {
+  private Graph describe(String mainClass, Path classes, Path cwd, String rel) {
     ProcessBuilder pb = jvm(mainClass, classes, cwd, "--describe");
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
     String stdout;
@@ -197,10 +286,25 @@ public final class Runner {
         Duration timeout = t instanceof Number n && n.longValue() > 0 ? Duration.ofSeconds(n.longValue()) : DEFAULT_JOB_TIMEOUT;
         nodes.add(new JobNode(j.requireString("name"), List.copyOf(needs), timeout));
       }
-      return nodes;
+      JsonObject on = root.optObject("on");
+      JsonObject push = on == null ? null : on.optObject("push");
+      PushFilter filter = push == null ? null
+          : new PushFilter(strings(push, "branches"), strings(push, "tags"));
+      return new Graph(nodes, filter);
     } catch (AttestationException | ClassCastException e) {
       throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed no valid job graph");
     }
+  }
+
+  private static List<String> strings(JsonObject o, String name) {
+    if (!o.has(name)) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (Object v : o.requireArray(name)) {
+      out.add((String) v);
+    }
+    return out;
   }
 
   /** Jobs whose needs all succeeded run, at most {@code parallelism} at once; the others are skipped. */

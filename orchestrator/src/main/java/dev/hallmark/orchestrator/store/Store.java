@@ -105,6 +105,97 @@ public final class Store implements AutoCloseable {
     });
   }
 
+  /** A registered repository: where the orchestrator resolves refs and clones from. */
+  public record RepositoryRecord(String name, String path, String cloneUrl, Instant registeredAt) {}
+
+  /**
+   * Registers a new repository ({@code hallmark repo add}); unlike {@link #registerRepository} an
+   * existing name is refused with {@link Code#CONFLICT}, never silently re-pointed.
+   */
+  public void addRepository(String name, String path, String cloneUrl) {
+    write(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM repositories WHERE name = ?")) {
+        p.setString(1, name);
+        try (ResultSet rs = p.executeQuery()) {
+          if (rs.next()) {
+            throw new OrchestratorException(Code.CONFLICT, "repository '" + name + "' is already registered");
+          }
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO repositories (name, path, clone_url, registered_at) VALUES (?, ?, ?, ?)")) {
+        p.setString(1, name);
+        p.setString(2, path);
+        p.setString(3, cloneUrl);
+        p.setLong(4, nowMillis());
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  public Optional<RepositoryRecord> repository(String name) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT name, path, clone_url, registered_at FROM repositories WHERE name = ?")) {
+        p.setString(1, name);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(repository(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Every registered repository, by name. */
+  public List<RepositoryRecord> repositories() {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT name, path, clone_url, registered_at FROM repositories ORDER BY name")) {
+        List<RepositoryRecord> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(repository(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  private static RepositoryRecord repository(ResultSet rs) throws SQLException {
+    return new RepositoryRecord(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4));
+  }
+
+  /**
+   * Crash recovery: every job still pending, queued or running, and every run still queued or
+   * running, is marked failed with {@code reason}, and the jobs' capabilities die in the same
+   * commit. Only for a data folder no other live orchestrator uses: it owns no process, so it kills
+   * none. Returns how many jobs it failed.
+   */
+  public int failInterrupted(String reason) {
+    return write(c -> {
+      long now = nowMillis();
+      int jobs;
+      try (PreparedStatement p = c.prepareStatement(
+          "UPDATE jobs SET status = 'failed', reason = ?, finished_at = ?, "
+              + "capability_expires_at = MIN(COALESCE(capability_expires_at, ?), ?) "
+              + "WHERE status IN ('pending', 'queued', 'running')")) {
+        p.setString(1, reason);
+        p.setLong(2, now);
+        p.setLong(3, now);
+        p.setLong(4, now);
+        jobs = p.executeUpdate();
+      }
+      try (PreparedStatement p = c.prepareStatement(
+          "UPDATE runs SET status = 'failed', reason = ?, finished_at = ? WHERE status IN ('pending', 'queued', 'running')")) {
+        p.setString(1, reason);
+        p.setLong(2, now);
+        p.executeUpdate();
+      }
+      return jobs;
+    });
+  }
+
   /** Creates a run of a registered repository; its clone URL is copied from the registration. */
   public RunRecord createRun(NewRun run) {
     long id = write(c -> {

@@ -1,0 +1,140 @@
+package dev.hallmark.orchestrator.intake;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hallmark.attestation.AttestationException;
+import dev.hallmark.attestation.json.JsonObject;
+import dev.hallmark.orchestrator.OrchestratorException;
+import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.http.ApiServer;
+import dev.hallmark.orchestrator.runner.Runner;
+import dev.hallmark.orchestrator.store.NewRun;
+import dev.hallmark.orchestrator.store.RunRecord;
+import dev.hallmark.orchestrator.store.Store;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/v1/events/push}: a push event becomes runs. The event names only a registered
+ * repository and a ref; everything an attestation will claim is decided here, by the orchestrator.
+ *
+ * <h2>Event format</h2>
+ *
+ * <pre>{@code
+ * POST /api/v1/events/push HTTP/1.1
+ * Host: 127.0.0.1:8080                      (an address of this orchestrator)
+ * Authorization: Bearer hmint_…             (the content of <data>/intake-credential)
+ * Content-Type: application/json
+ *
+ * {"repository":"acme/app","ref":"refs/heads/main"}
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@code repository}: a name registered with {@code hallmark repo add} ({@code owner/name}).
+ *   <li>{@code ref}: a full ref, {@code refs/heads/<branch>} or {@code refs/tags/<tag>}. The
+ *       orchestrator resolves it itself in the registered repository ({@code git rev-parse --verify
+ *       <ref>^{commit}}, user and system git configuration ignored); the runner then checks that
+ *       each job's checked-out HEAD is that sha.
+ *   <li>{@code sha} is refused (400): a caller never chooses the commit. Other members are ignored.
+ * </ul>
+ *
+ * <p>Answer {@code 202 {"runIds":["7","8"]}}: one run per {@code .hallmark/workflows/*.java} of the
+ * commit, executed asynchronously in order. A workflow whose push trigger (learned from
+ * {@code --describe}) does not match the ref ends with status {@code skipped} and the reason. Refusals
+ * are {@code {"error":"one line"}} and change nothing: 401 missing or wrong credential, 404
+ * unregistered repository, 400 malformed event, 415 not JSON, 421 foreign {@code Host}, 422 a ref
+ * that names no commit, or a commit without workflows.
+ *
+ * <pre>{@code
+ * server.onPush(new PushIntake(store, credential, runner, runExecutor));
+ * }</pre>
+ */
+public final class PushIntake implements ApiServer.PushHandler {
+  private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}/[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  private static final int MAX_REF = 255;
+
+  private final Store store;
+  private final IntakeCredential credential;
+  private final Runner runner;
+  private final Executor runs;
+
+  public PushIntake(Store store, IntakeCredential credential, Runner runner, Executor runs) {
+    this.store = requireNonNull(store, "store");
+    this.credential = requireNonNull(credential, "credential");
+    this.runner = requireNonNull(runner, "runner");
+    this.runs = requireNonNull(runs, "runs");
+  }
+
+  @Override
+  public void authenticate(String authorization) {
+    credential.authenticate(authorization);
+  }
+
+  /** Every check first; runs are created only when all pass, then handed to the executor. */
+  @Override
+  public List<RunRecord> push(JsonObject event) {
+    String repository;
+    String ref;
+    try {
+      repository = event.requireString("repository");
+      ref = event.requireString("ref");
+    } catch (AttestationException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "push event: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (event.has("sha")) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "push event: 'sha' is not accepted; the orchestrator resolves 'ref' itself");
+    }
+    checkRepositoryName(repository);
+    checkRef(ref);
+    Store.RepositoryRecord repo = store.repository(repository)
+        .orElseThrow(() -> new OrchestratorException(Code.NOT_FOUND, "repository '" + repository + "' is not registered"));
+    Path path = Path.of(repo.path());
+    String sha = Runner.resolveCommit(path, ref);
+    List<String> workflows = Runner.workflowFiles(path, sha);
+    if (workflows.isEmpty()) {
+      throw new OrchestratorException(Code.UNPROCESSABLE, "commit " + sha + " has no " + Runner.WORKFLOWS + "/*.java");
+    }
+    List<RunRecord> created = new ArrayList<>();
+    for (String workflow : workflows) {
+      created.add(store.createRun(new NewRun(repository, ref, sha, "push", workflow)));
+    }
+    for (RunRecord run : created) {
+      runs.execute(() -> runner.runPushed(run, repo.path()));
+    }
+    return created;
+  }
+
+  /** {@code owner/name}: letters, digits, {@code . _ -}, each part starting with a letter or digit. */
+  public static void checkRepositoryName(String name) {
+    if (name == null || !REPOSITORY.matcher(name).matches()) {
+      throw new OrchestratorException(Code.BAD_REQUEST,
+          "repository name must look like owner/name (letters, digits, '.', '_', '-'), not " + shown(name));
+    }
+  }
+
+  /** A full branch or tag ref that git would accept, and that can never be read as an option. */
+  static void checkRef(String ref) {
+    boolean ok = ref.length() <= MAX_REF && (ref.startsWith("refs/heads/") || ref.startsWith("refs/tags/"));
+    String name = ok ? ref.substring(ref.indexOf('/', 5) + 1) : "";
+    ok &= !name.isEmpty() && !ref.contains("..") && !ref.contains("//") && !ref.contains("@{") && !ref.contains("/.")
+        && !ref.endsWith("/") && !ref.endsWith(".") && !ref.endsWith(".lock");
+    for (int i = 0; ok && i < ref.length(); i++) {
+      char c = ref.charAt(i);
+      ok = c > 0x20 && c < 0x7f && "~^:?*[\\".indexOf(c) < 0;
+    }
+    if (!ok) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "push event: 'ref' must be refs/heads/<branch> or refs/tags/<tag>, not " + shown(ref));
+    }
+  }
+
+  private static String shown(String s) {
+    if (s == null) {
+      return "nothing";
+    }
+    String p = s.replaceAll("[^\\x20-\\x7e]", "?");
+    return "'" + (p.length() > 80 ? p.substring(0, 80) + "…" : p) + "'";
+  }
+}
