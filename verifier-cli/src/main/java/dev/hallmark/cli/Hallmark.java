@@ -34,6 +34,20 @@ public final class Hallmark implements Runnable {
 
   /** Runs the command line with the given streams; returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    if (args.length > 0 && args[0].equals("verify-attestation")) {
+      VerifyAttestationCommand plain = VerifyAttestationCommand.parsePlain(args);
+      if (plain != null) {
+        try {
+          return plain.run(out, err);
+        } catch (RuntimeException e) {
+          err.println("hallmark: " + Text.oneLine(messageOf(e)));
+          return FAILED;
+        } finally {
+          out.flush();
+          err.flush();
+        }
+      }
+    }
     CommandLine cli = new CommandLine(new Hallmark());
     // Only the command that runs is built: picocli's reflection over every command's annotations
     // was the largest single cost of a release gate's one verification.
