@@ -2,15 +2,6 @@ package dev.hallmark.attestation.sign;
 
 import static java.util.Objects.requireNonNull;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.jca.JCAContext;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.hallmark.attestation.bundle.Bundle;
 import dev.hallmark.attestation.crypto.P256PrivateKey;
 import dev.hallmark.attestation.crypto.P256PublicKey;
@@ -21,11 +12,9 @@ import dev.hallmark.attestation.dsse.Pae;
 import dev.hallmark.attestation.json.JsonObject;
 import dev.hallmark.attestation.token.IdentityClaims;
 import java.security.SecureRandom;
-import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * Signs one attestation (ARCHITECTURE flow, step 4): a fresh ephemeral P-256 key, an identity token
@@ -58,73 +47,11 @@ public final class AttestationSigner {
     return new Bundle(token, JsonObject.of(publicKey.toJwk()), envelope);
   }
 
-  private String mintToken(IssuerKey issuer, IdentityClaims c, String jkt, String payloadSha256) {
-    long iat = c.issuedAt().getEpochSecond();
-    Date issued = new Date(iat * 1000);
-    JWTClaimsSet set =
-        new JWTClaimsSet.Builder()
-            .issuer(c.issuer())
-            .subject(c.subject())
-            .audience(IdentityClaims.ATTESTATION_AUDIENCE)
-            .issueTime(issued)
-            .notBeforeTime(issued)
-            .expirationTime(new Date((iat + c.lifetime().getSeconds()) * 1000))
-            .jwtID(UUID.randomUUID().toString())
-            .claim("repository", c.repository())
-            .claim("ref", c.ref())
-            .claim("sha", c.sha())
-            .claim("workflow", c.workflow())
-            .claim("event_name", c.eventName())
-            .claim("run_id", c.runId())
-            .claim("run_attempt", c.runAttempt())
-            .claim("job_id", c.jobId())
-            .claim("job_name", c.jobName())
-            .claim("runner_environment", c.runnerEnvironment())
-            .claim("cnf", Map.of("jkt", jkt))
-            .claim("payload_sha256", payloadSha256)
-            .build();
-    JWSHeader header =
-        new JWSHeader.Builder(JWSAlgorithm.ES256)
-            .keyID(issuer.kid())
-            .type(new JOSEObjectType(IdentityClaims.ATTESTATION_TYPE))
-            .build();
-    SignedJWT jwt = new SignedJWT(header, set);
-    try {
-      jwt.sign(new DeterministicEs256(issuer.privateKey()));
-    } catch (JOSEException e) {
-      throw new IllegalStateException("signing the identity token failed", e);
-    }
-    return jwt.serialize();
-  }
-
-  /**
-   * Nimbus builds and serializes the JWS; the signature itself is BouncyCastle ECDSA with RFC 6979
-   * nonces, which nimbus's JCA-based ECDSASigner cannot give.
-   */
-  static final class DeterministicEs256 implements JWSSigner {
-    private final P256PrivateKey key;
-    private final JCAContext jca = new JCAContext();
-
-    DeterministicEs256(P256PrivateKey key) {
-      this.key = key;
-    }
-
-    @Override
-    public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
-      if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-        throw new JOSEException("only ES256 is supported");
-      }
-      return Base64URL.encode(key.signRaw(signingInput));
-    }
-
-    @Override
-    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-      return Set.of(JWSAlgorithm.ES256);
-    }
-
-    @Override
-    public JCAContext getJCAContext() {
-      return jca;
-    }
+  private static String mintToken(IssuerKey issuer, IdentityClaims c, String jkt, String payloadSha256) {
+    Map<String, Object> bindings = new LinkedHashMap<>();
+    bindings.put("cnf", Map.of("jkt", jkt));
+    bindings.put("payload_sha256", payloadSha256);
+    return IdentityTokens.mint(
+        issuer, c, IdentityClaims.ATTESTATION_TYPE, IdentityClaims.ATTESTATION_AUDIENCE, bindings);
   }
 }

@@ -2,28 +2,18 @@ package dev.hallmark.orchestrator.oidc;
 
 import static java.util.Objects.requireNonNull;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.jca.JCAContext;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.hallmark.attestation.json.JsonObject;
 import dev.hallmark.attestation.json.StrictJson;
+import dev.hallmark.attestation.sign.IdentityTokens;
 import dev.hallmark.attestation.sign.IssuerKey;
 import dev.hallmark.attestation.token.IdentityClaims;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * The OIDC issuer (FORMATS §1, §2): the discovery document and JWKS published under {@code
@@ -125,62 +115,11 @@ public final class Issuer {
   public String mintStepToken(IdentityClaims c, String audience) {
     checkStepAudience(audience);
     IssuerKey issuer = keys.signingKey();
-    long iat = c.issuedAt().getEpochSecond();
-    Date issued = new Date(iat * 1000);
-    JWTClaimsSet set = new JWTClaimsSet.Builder()
-        .issuer(c.issuer())
-        .subject(c.subject())
-        .audience(audience)
-        .issueTime(issued)
-        .notBeforeTime(issued)
-        .expirationTime(new Date((iat + c.lifetime().getSeconds()) * 1000))
-        .jwtID(UUID.randomUUID().toString())
-        .claim("repository", c.repository())
-        .claim("ref", c.ref())
-        .claim("sha", c.sha())
-        .claim("workflow", c.workflow())
-        .claim("event_name", c.eventName())
-        .claim("run_id", c.runId())
-        .claim("run_attempt", c.runAttempt())
-        .claim("job_id", c.jobId())
-        .claim("job_name", c.jobName())
-        .claim("runner_environment", c.runnerEnvironment())
-        .build();
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(issuer.kid()).type(JOSEObjectType.JWT).build();
-    SignedJWT jwt = new SignedJWT(header, set);
     try {
-      jwt.sign(new Rfc6979Signer(issuer));
-    } catch (JOSEException e) {
+      // Same identity claims as an attestation token; never its type, audience or bindings.
+      return IdentityTokens.mint(issuer, c, JOSEObjectType.JWT.getType(), audience, Map.of());
+    } catch (IllegalStateException e) {
       throw new OrchestratorException(Code.KEYS, "signing the token failed");
-    }
-    return jwt.serialize();
-  }
-
-  /** BouncyCastle ECDSA with RFC 6979 nonces: every issuer signature is public. */
-  private static final class Rfc6979Signer implements JWSSigner {
-    private final IssuerKey key;
-    private final JCAContext jca = new JCAContext();
-
-    Rfc6979Signer(IssuerKey key) {
-      this.key = key;
-    }
-
-    @Override
-    public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
-      if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-        throw new JOSEException("only ES256 is supported");
-      }
-      return Base64URL.encode(key.privateKey().signRaw(signingInput));
-    }
-
-    @Override
-    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-      return Set.of(JWSAlgorithm.ES256);
-    }
-
-    @Override
-    public JCAContext getJCAContext() {
-      return jca;
     }
   }
 }
