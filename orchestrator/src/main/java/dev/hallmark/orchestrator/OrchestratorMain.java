@@ -64,9 +64,14 @@ public final class OrchestratorMain {
     @Option(names = "--parallel", description = "Jobs of a run that may run at once (default 2).")
     int parallel = 2;
 
+    @Option(names = "--attest-rate", paramLabel = "N", description = "Attestations a job may make per second "
+        + "(a token bucket with a burst of 2N; default 1000).")
+    int attestRate = 1000;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
-      var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl);
+      var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
+          .withRate(checkRate(attestRate), 2.0 * attestRate);
       config = config.withBind(InetAddress.getByName(bind));
       Orchestrator o = Orchestrator.start(config);
       var out = spec.commandLine().getOut();
@@ -88,7 +93,10 @@ public final class OrchestratorMain {
       o.onPush(new PushIntake(o.store(), credential, runner, runs));
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // SIGTERM/SIGINT: no job process outlives the orchestrator (its capability would be dead
+        // anyway); the jobs are failed by the restart sweep if their threads cannot record it.
         runs.shutdownNow();
+        runner.close();
         o.close();
         stop.countDown();
       }));
@@ -118,10 +126,15 @@ public final class OrchestratorMain {
         + "(default ${XDG_DATA_HOME:-~/.local/share}/hallmark/run).")
     Path data;
 
+    @Option(names = "--attest-rate", paramLabel = "N", description = "Attestations a job may make per second "
+        + "(a token bucket with a burst of 2N; default 1000).")
+    int attestRate = 1000;
+
     @Override
     public Integer call() {
       Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
-      var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut()).execute();
+      var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut())
+          .attestRate(checkRate(attestRate)).execute();
       return result.succeeded() ? 0 : 1;
     }
   }
@@ -202,5 +215,14 @@ public final class OrchestratorMain {
         return 0;
       }
     }
+  }
+
+  /** 1 to 1,000,000 attestations per second and job. */
+  static int checkRate(int rate) {
+    if (rate < 1 || rate > 1_000_000) {
+      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+          "--attest-rate must be between 1 and 1000000, not " + rate);
+    }
+    return rate;
   }
 }

@@ -2,6 +2,7 @@ package dev.hallmark.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -239,6 +240,67 @@ class ServeIT {
     } finally {
       orphans.forEach(ProcessHandle::destroyForcibly); // the job JVM and its sleep, started by the killed server
     }
+  }
+
+  @Test
+  void sigtermEndsTheJobProcessesTheServerStarted() throws Exception {
+    Path data = tmp.resolve("data");
+    Path repo = tmp.resolve("sleepy");
+    Path workflows = Files.createDirectories(repo.resolve(".hallmark/workflows"));
+    // The step starts a background sleep and reports its pid and the job's uid.
+    Files.writeString(workflows.resolve("Sleepy.java"), String.join("\n",
+        "import static dev.hallmark.sdk.Hallmark.*;",
+        "public class Sleepy {",
+        "  public static void main(String[] args) {",
+        "    workflow(\"sleepy\").on(push().branches(\"main\")).job(job(\"sleepy\")",
+        "        .step(\"wait\", ctx -> ctx.sh(\"sleep 300 & echo SLEEPER $! UID $(id -u); wait\"))).main(args);",
+        "  }",
+        "}", ""));
+    git(repo, "init", "--quiet", "--initial-branch=main");
+    git(repo, "add", "--all");
+    git(repo, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", "sleepy");
+    assertEquals(0, cli("repo", "add", REPO, repo.toString(), "--data", data.toString()).exit());
+    String url = startServer(data);
+    String credential = Files.readString(data.resolve("intake-credential")).strip();
+    HttpResponse<String> accepted = post(url, "Bearer " + credential, "application/json",
+        "{\"repository\":\"" + REPO + "\",\"ref\":\"" + REF + "\"}");
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    String runId = (String) json(accepted.body()).requireArray("runIds").get(0);
+
+    // Bounded wait for the step's report line.
+    java.util.regex.Matcher m = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (m == null && System.nanoTime() < deadline) {
+      List<Object> jobs = json(get(url + "/api/v1/runs/" + runId + "/jobs").body()).requireArray("jobs");
+      if (!jobs.isEmpty()) {
+        String jobId = ((JsonObject) jobs.get(0)).requireString("id");
+        String logs = get(url + "/api/v1/jobs/" + jobId + "/logs").body();
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile("SLEEPER (\\d+) UID (\\d+)").matcher(logs);
+        if (x.find()) {
+          m = x;
+        }
+      }
+      if (m == null) {
+        Thread.sleep(100);
+      }
+    }
+    assertNotNull(m, "the step never reported its sleeper");
+    long sleeperPid = Long.parseLong(m.group(1));
+    ProcessHandle sleeper = ProcessHandle.of(sleeperPid).orElseThrow(() -> new AssertionError("sleeper already gone"));
+    assertTrue(sleeper.isAlive());
+    if (dev.hallmark.orchestrator.runner.JobUsers.isRoot()) {
+      assertNotEquals("0", m.group(2), "the job ran as root");
+    }
+
+    server.destroy(); // SIGTERM
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+    try {
+      sleeper.onExit().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      sleeper.destroyForcibly();
+      throw new AssertionError("a job process outlived the orchestrator's SIGTERM");
+    }
+    assertFalse(sleeper.isAlive());
   }
 
   // ---- helpers ------------------------------------------------------------------------------

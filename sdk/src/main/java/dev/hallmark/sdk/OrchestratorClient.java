@@ -2,25 +2,21 @@ package dev.hallmark.sdk;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
  * The SDK's whole conversation with the orchestrator, every endpoint path in this one class so
@@ -29,6 +25,10 @@ import javax.net.ssl.SSLParameters;
  * body, and go over plain HTTP to a loopback address literal only. A non-2xx answer becomes an
  * {@link OrchestratorException} carrying the status and the orchestrator's one-line
  * {@code {"error": "…"}} reason.
+ *
+ * <p>{@link HttpURLConnection}, not {@code java.net.http.HttpClient}: in a fresh job JVM the
+ * latter's first request costs about half a second more (its selector thread, executor and
+ * reactive body plumbing), and every job pays that before its first step.
  *
  * <pre>{@code
  * POST /api/v1/jobs/{jobId}/steps   {"step":"compile","status":"running","message":""}   -> 2xx, body ignored
@@ -51,32 +51,12 @@ final class OrchestratorClient {
   private final Capability capability;
   private final String jobId;
   private final Masker masker;
-  private final HttpClient http;
 
   OrchestratorClient(URI base, Capability capability, String jobId, Masker masker) {
     this.base = base;
     this.capability = capability;
     this.jobId = jobId;
     this.masker = masker;
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(CONNECT_TIMEOUT)
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .proxy(HttpClient.Builder.NO_PROXY) // loopback only, never through a proxy
-        // Plain HTTP only, so TLS is never used: an uninitialized context (which cannot make a TLS
-        // connection at all) spares the JDK's default one, whose CA store loading costs a few
-        // hundred milliseconds of every job's start-up.
-        .sslContext(noTls())
-        .sslParameters(new SSLParameters())
-        .build();
-  }
-
-  private static SSLContext noTls() {
-    try {
-      return SSLContext.getInstance("TLS");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JDK has no TLS provider", e);
-    }
   }
 
   static String stepsPath(String jobId) {
@@ -192,41 +172,53 @@ final class OrchestratorClient {
   }
 
   private Answer post(String path, Map<String, Object> body) {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-        .timeout(REQUEST_TIMEOUT)
-        .header("Authorization", capability.authorization())
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .header("User-Agent", "hallmark-sdk")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8))
-        .build();
-    HttpResponse<InputStream> response;
+    byte[] payload = Json.write(body).getBytes(StandardCharsets.UTF_8);
+    HttpURLConnection c;
+    int status;
+    byte[] bytes;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpConnectTimeoutException e) {
-      throw new OrchestratorException(0, "cannot reach the orchestrator at " + base + ": no connection within "
-          + CONNECT_TIMEOUT.getSeconds() + " s");
-    } catch (HttpTimeoutException e) {
-      throw new OrchestratorException(0, "the orchestrator did not answer POST " + path + " within "
-          + REQUEST_TIMEOUT.getSeconds() + " s");
+      c = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY); // loopback only
+    } catch (IOException e) {
+      throw new OrchestratorException(0, "cannot reach the orchestrator at " + base + ": " + e.getClass().getSimpleName());
+    }
+    boolean connected = false;
+    try {
+      c.setRequestMethod("POST");
+      c.setInstanceFollowRedirects(false);
+      c.setUseCaches(false);
+      c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      c.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+      c.setDoOutput(true);
+      // Streaming mode: the JDK never re-sends a POST on its own (a retried attestation would be a
+      // second signature), and the length is known anyway.
+      c.setFixedLengthStreamingMode(payload.length);
+      c.setRequestProperty("Authorization", capability.authorization());
+      c.setRequestProperty("Content-Type", "application/json");
+      c.setRequestProperty("Accept", "application/json");
+      c.setRequestProperty("User-Agent", "hallmark-sdk");
+      c.connect();
+      connected = true;
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(payload);
+      }
+      status = c.getResponseCode();
+      try (InputStream in = status / 100 == 2 ? c.getInputStream() : c.getErrorStream()) {
+        bytes = in == null ? new byte[0] : in.readNBytes(MAX_RESPONSE_BYTES + 1);
+      }
+    } catch (SocketTimeoutException e) {
+      throw connected
+          ? new OrchestratorException(0, "the orchestrator did not answer POST " + path + " within "
+              + REQUEST_TIMEOUT.getSeconds() + " s")
+          : new OrchestratorException(0, "cannot reach the orchestrator at " + base + ": no connection within "
+              + CONNECT_TIMEOUT.getSeconds() + " s");
     } catch (ConnectException e) {
       throw new OrchestratorException(0, "cannot reach the orchestrator at " + base + ": connection refused");
     } catch (IOException e) {
       throw new OrchestratorException(0, "POST " + path + " to the orchestrator failed: "
           + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Names.oneLine(e.getMessage(), MAX_REASON)));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OrchestratorException(0, "interrupted while waiting for the orchestrator to answer POST " + path);
-    }
-    int status = response.statusCode();
-    byte[] bytes;
-    try (InputStream in = response.body()) {
-      bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-    } catch (IOException e) {
-      throw new OrchestratorException(status, "cannot read the orchestrator's answer to POST " + path + ": "
-          + e.getClass().getSimpleName());
     }
     if (bytes.length > MAX_RESPONSE_BYTES) {
+      c.disconnect();
       throw new OrchestratorException(status, "the orchestrator's answer to POST " + path + " is larger than 1 MiB");
     }
     if (status / 100 != 2) {

@@ -62,6 +62,7 @@ public final class LocalRun {
   private final Path out;
   private final Path data;
   private final PrintWriter log;
+  private int attestRate = 1000;
 
   public LocalRun(Path dir, String refOverride, Path out, Path data, PrintWriter log) {
     this.dir = requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -69,6 +70,12 @@ public final class LocalRun {
     this.out = requireNonNull(out, "out").toAbsolutePath().normalize();
     this.data = requireNonNull(data, "data").toAbsolutePath().normalize();
     this.log = requireNonNull(log, "log");
+  }
+
+  /** Attestations per second and job (burst 2×); default 1,000. */
+  public LocalRun attestRate(int perSecond) {
+    this.attestRate = perSecond;
+    return this;
   }
 
   /** The default data folder: {@code ${XDG_DATA_HOME:-~/.local/share}/hallmark/run}. */
@@ -87,8 +94,10 @@ public final class LocalRun {
       throw new OrchestratorException(Code.BAD_REQUEST, "--ref must be a full ref such as refs/heads/main, not " + refOverride);
     }
     Path workRoot = data.resolve("work");
-    Orchestrator.Config config = Orchestrator.Config.defaults(data);
+    Orchestrator.Config config = Orchestrator.Config.defaults(data).withRate(attestRate, 2.0 * attestRate);
     Orchestrator.createDataDir(data); // owner-only, before anything is written into it
+    Path sdkJar = SdkJar.locate(data);
+    WorkflowCompiler.warmUpInBackground(sdkJar); // beside the snapshot and the orchestrator's start
     Source source = Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS) ? gitSource() : snapshot(workRoot);
     String issuer = issuer();
     int port = URI.create(issuer).getPort();
@@ -100,10 +109,13 @@ public final class LocalRun {
       o.registerRepository(source.repository, dir.toString(), "file://" + dir);
       log.println("hallmark: running " + source.repository + " " + source.ref + " " + source.sha);
       log.flush();
-      Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), workRoot, 2, java.util.Set.of(), line -> {
+      Runner runner = new Runner(o, new Runner.Settings(sdkJar, workRoot, 2, java.util.Set.of(), line -> {
         log.println(line);
         log.flush();
       }));
+      // Ctrl-C or SIGTERM: the job processes end with us.
+      Thread stopJobs = new Thread(runner::close, "hallmark-stop-jobs");
+      Runtime.getRuntime().addShutdownHook(stopJobs);
       List<Runner.RunOutcome> runs = List.of();
       try {
         runs = runner.runAll(source.repository, source.cloneSource.toString(), source.ref, source.sha);
@@ -114,6 +126,12 @@ public final class LocalRun {
         }
         if (source.temporary) {
           deleteTree(source.cloneSource);
+        }
+        runner.close();
+        try {
+          Runtime.getRuntime().removeShutdownHook(stopJobs);
+        } catch (IllegalStateException e) {
+          // already shutting down: the hook runs anyway
         }
       }
     }

@@ -44,7 +44,7 @@ import java.util.stream.Stream;
  * List<Runner.RunOutcome> runs = runner.runAll("acme/app", "/src/app", "refs/heads/main", sha);
  * }</pre>
  */
-public final class Runner {
+public final class Runner implements AutoCloseable {
   public static final String WORKFLOWS = ".hallmark/workflows";
   public static final String SKIPPED = "skipped";
   static final int MAX_LINE = 16 * 1024;
@@ -89,10 +89,26 @@ public final class Runner {
   private final Orchestrator orchestrator;
   private final Settings settings;
   private final Map<String, LogMasker> maskers = new ConcurrentHashMap<>();
+  private final Set<Process> live = ConcurrentHashMap.newKeySet();
+  private final Set<LogPipe> pipes = ConcurrentHashMap.newKeySet();
+  /** Stores what a quiet job printed last within 200 ms (live logs), without a write per line. */
+  private final java.util.concurrent.ScheduledExecutorService logFlusher =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hallmark-log-flush");
+        t.setDaemon(true);
+        return t;
+      });
+  private final JobUsers users;
+  private final Path sdkJar;
+  private volatile boolean closed;
 
   public Runner(Orchestrator orchestrator, Settings settings) {
     this.orchestrator = requireNonNull(orchestrator, "orchestrator");
     this.settings = requireNonNull(settings, "settings");
+    this.users = JobUsers.detect(settings.workDir());
+    this.sdkJar = users.readable(settings.sdkJar());
+    WorkflowCompiler.warmUpInBackground(sdkJar);
+    logFlusher.scheduleWithFixedDelay(() -> pipes.forEach(LogPipe::flush), 200, 200, TimeUnit.MILLISECONDS);
     orchestrator.onTokenMinted((jobId, token) -> {
       LogMasker m = maskers.get(jobId);
       if (m != null) {
@@ -111,7 +127,8 @@ public final class Runner {
     Git.checkout(source, sha, checkout);
     List<Path> files;
     try (Stream<Path> s = Files.list(checkout.resolve(WORKFLOWS))) {
-      files = s.filter(p -> p.getFileName().toString().endsWith(".java") && Files.isRegularFile(p)).sorted().toList();
+      files = s.filter(p -> p.getFileName().toString().endsWith(".java")
+          && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
     } catch (IOException e) {
       files = List.of();
     }
@@ -180,7 +197,9 @@ public final class Runner {
       String[] meta = entry.substring(0, tab).split(" ");
       String path = entry.substring(tab + 1);
       String file = path.substring(path.lastIndexOf('/') + 1);
-      if (meta.length == 3 && meta[1].equals("blob") && path.equals(WORKFLOWS + "/" + file) && file.endsWith(".java")) {
+      // Regular files only: a symbolic link (mode 120000) could point the root-run compiler anywhere.
+      boolean regular = meta.length == 3 && (meta[0].equals("100644") || meta[0].equals("100755"));
+      if (regular && meta[1].equals("blob") && path.equals(WORKFLOWS + "/" + file) && file.endsWith(".java")) {
         out.add(path);
       }
     }
@@ -201,12 +220,111 @@ public final class Runner {
     }
   }
 
+  /** True when job processes run as uids of their own (the orchestrator runs as root). */
+  public boolean isolatesJobs() {
+    return users.isIsolated();
+  }
+
+  /**
+   * Kills every job process this runner started (and, when isolated, every process of a job uid)
+   * and removes the job folder root; the orchestrator is stopping. Jobs still running are failed
+   * by their own threads or, if the process ends first, by the restart sweep.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    logFlusher.shutdownNow();
+    for (Process p : live) {
+      killTree(p.toHandle());
+    }
+    users.killAll();
+    if (users.isIsolated()) {
+      LocalRun.deleteTree(users.workRoot());
+    }
+  }
+
   private Path newWorkDir() {
+    if (closed) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "the runner is stopping");
+    }
+    Path root = users.workRoot();
     try {
-      Files.createDirectories(settings.workDir());
-      return Files.createTempDirectory(settings.workDir(), "run-");
+      Files.createDirectories(root);
+      Path dir = Files.createTempDirectory(root, "run-");
+      users.traversable(dir);
+      return dir;
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create a workspace under " + settings.workDir());
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create a workspace under " + root);
+    }
+  }
+
+  /**
+   * A checkout of the run's sha made in the background (HEAD checked, as every checkout); the
+   * first job to start moves it into place as its workspace, and nobody else ever sees it.
+   */
+  private static final class SpareCheckout {
+    private final Path dir;
+    private final java.util.concurrent.CompletableFuture<Boolean> made;
+    private final java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+
+    SpareCheckout(String source, String sha, Path dir) {
+      this.dir = dir;
+      this.made = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          Git.checkout(source, sha, dir);
+          return true;
+        } catch (RuntimeException e) {
+          return false; // the job then checks out on its own and reports any error itself
+        }
+      });
+    }
+
+    /** Moves the spare to {@code target}; false when another job took it or it could not be made. */
+    boolean takeInto(Path target) {
+      if (!taken.compareAndSet(false, true)) {
+        return false;
+      }
+      try {
+        if (made.join()) {
+          Files.move(dir, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          return true;
+        }
+      } catch (IOException | RuntimeException e) {
+        // fall through: a fresh checkout instead
+      }
+      LocalRun.deleteTree(dir);
+      return false;
+    }
+
+    /** Waits for an unused spare and deletes it. */
+    void discard() {
+      if (taken.compareAndSet(false, true)) {
+        made.join();
+        LocalRun.deleteTree(dir);
+      }
+    }
+
+    static void discard(SpareCheckout spare) {
+      if (spare != null) {
+        spare.discard();
+      }
+    }
+  }
+
+  /** A copy of the run's classes for one job uid (the run's own copy stays root's). */
+  private static Path copyTree(Path from, Path to) {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(target);
+        } else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.copy(p, target);
+        }
+      }
+      return to;
+    } catch (IOException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot copy the workflow's classes: " + e.getMessage());
     }
   }
 
@@ -219,22 +337,49 @@ public final class Runner {
     String mainClass;
     List<JobNode> graph;
     Path classes = runDir.resolve("classes");
+    SpareCheckout spare = null;
     try {
-      mainClass = WorkflowCompiler.compile(checkout.resolve(rel), settings.sdkJar(), classes, rel);
-      Graph described = describe(mainClass, classes, checkout, rel);
+      users.traversable(Files.createDirectories(runDir));
+      // The first job's workspace is cloned while javac and --describe run (git waits on I/O and
+      // its own processes; javac on CPU), off the start-up path of that job.
+      spare = new SpareCheckout(source, run.sha(), runDir.resolve("spare"));
+      mainClass = WorkflowCompiler.compile(checkout.resolve(rel), sdkJar, classes, rel);
+      Graph described;
+      try (JobUsers.Lease lease = users.lease()) {
+        Path cp = classes;
+        if (users.isIsolated()) {
+          cp = copyTree(classes, runDir.resolve("describe.classes"));
+          lease.give(cp);
+          lease.give(checkout);
+        }
+        described = describe(lease, mainClass, cp, checkout, rel);
+      }
       graph = described.jobs();
       if (onlyOnPush && (described.push() == null || !described.push().matches(run.ref()))) {
         String reason = "skipped: the workflow's push trigger does not match " + run.ref();
         orchestrator.store().finishRun(run.id(), SKIPPED, reason);
         settings.liveLog().accept("[" + rel + "] " + reason);
+        spare.discard();
         return new RunOutcome(run, SKIPPED, reason, List.of(), runDir);
       }
+    } catch (IOException e) {
+      SpareCheckout.discard(spare);
+      String reason = "cannot create the run folder: " + e.getMessage();
+      orchestrator.store().finishRun(run.id(), JobRecord.FAILED, reason);
+      settings.liveLog().accept("[" + rel + "] " + reason);
+      return new RunOutcome(run, JobRecord.FAILED, reason, List.of(), runDir);
     } catch (OrchestratorException e) {
+      SpareCheckout.discard(spare);
       orchestrator.store().finishRun(run.id(), JobRecord.FAILED, e.getMessage());
       settings.liveLog().accept("[" + rel + "] " + e.getMessage());
       return new RunOutcome(run, JobRecord.FAILED, e.getMessage(), List.of(), runDir);
     }
-    List<JobOutcome> jobs = schedule(run, graph, mainClass, classes, source, runDir);
+    List<JobOutcome> jobs;
+    try {
+      jobs = schedule(run, graph, mainClass, classes, source, runDir, spare);
+    } finally {
+      spare.discard();
+    }
     boolean ok = jobs.stream().allMatch(j -> JobRecord.SUCCEEDED.equals(j.status()));
     String status = ok ? JobRecord.SUCCEEDED : JobRecord.FAILED;
     String reason = ok ? null : jobs.stream().filter(j -> !JobRecord.SUCCEEDED.equals(j.status()))
@@ -245,8 +390,8 @@ public final class Runner {
   }
 
   /** The job graph, from the last line the workflow prints for {@code --describe}. */
-  private Graph describe(String mainClass, Path classes, Path cwd, String rel) {
-    ProcessBuilder pb = jvm(mainClass, classes, cwd, "--describe");
+  private Graph describe(JobUsers.Lease lease, String mainClass, Path classes, Path cwd, String rel) {
+    ProcessBuilder pb = jvm(lease, mainClass, classes, cwd, "--describe");
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
     String stdout;
     String stderr;
@@ -284,7 +429,18 @@ public final class Runner {
         }
         Object t = j.get("timeoutSeconds");
         Duration timeout = t instanceof Number n && n.longValue() > 0 ? Duration.ofSeconds(n.longValue()) : DEFAULT_JOB_TIMEOUT;
-        nodes.add(new JobNode(j.requireString("name"), List.copyOf(needs), timeout));
+        nodes.add(new JobNode(jobName(j.requireString("name"), rel), List.copyOf(needs), timeout));
+      }
+      Set<String> names = new java.util.HashSet<>();
+      for (JobNode n : nodes) {
+        if (!names.add(n.name())) {
+          throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed the job " + n.name() + " twice");
+        }
+      }
+      for (JobNode n : nodes) {
+        if (!names.containsAll(n.needs())) {
+          throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe: job " + n.name() + " needs an unknown job");
+        }
       }
       JsonObject on = root.optObject("on");
       JsonObject push = on == null ? null : on.optObject("push");
@@ -294,6 +450,19 @@ public final class Runner {
     } catch (AttestationException | ClassCastException e) {
       throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed no valid job graph");
     }
+  }
+
+  private static final java.util.regex.Pattern JOB_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /**
+   * The SDK's job-name rule, checked again here: the name becomes a folder name, and the graph
+   * comes from the workflow's own code, which may print anything.
+   */
+  private static String jobName(String name, String rel) {
+    if (!JOB_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+      throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed an invalid job name");
+    }
+    return name;
   }
 
   private static List<String> strings(JsonObject o, String name) {
@@ -309,7 +478,7 @@ public final class Runner {
 
   /** Jobs whose needs all succeeded run, at most {@code parallelism} at once; the others are skipped. */
   private List<JobOutcome> schedule(RunRecord run, List<JobNode> graph, String mainClass, Path classes, String source,
-      Path runDir) {
+      Path runDir, SpareCheckout spare) {
     Map<String, JobOutcome> done = new LinkedHashMap<>();
     Set<String> started = new java.util.HashSet<>();
     ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), r -> {
@@ -335,7 +504,7 @@ public final class Runner {
               done.put(j.name(), new JobOutcome(j.name(), rec.id(), "skipped", reason, null));
               continue;
             }
-            completion.submit(() -> runJob(run, j, mainClass, classes, source, runDir));
+            completion.submit(() -> runJob(run, j, mainClass, classes, source, runDir, spare));
             running++;
           }
         }
@@ -365,7 +534,8 @@ public final class Runner {
     return ordered;
   }
 
-  private JobOutcome runJob(RunRecord run, JobNode node, String mainClass, Path classes, String source, Path runDir) {
+  private JobOutcome runJob(RunRecord run, JobNode node, String mainClass, Path classes, String source, Path runDir,
+      SpareCheckout spare) {
     JobRecord job = orchestrator.createJob(run.id(), node.name());
     Path ws = runDir.resolve("jobs").resolve(node.name());
     LogMasker masker = new LogMasker();
@@ -373,13 +543,26 @@ public final class Runner {
     maskers.put(job.id(), masker);
     String status = JobRecord.FAILED;
     String reason;
-    try {
-      Files.createDirectories(ws.getParent());
-      Git.checkout(source, run.sha(), ws);
+    Process p = null;
+    try (JobUsers.Lease lease = users.lease()) {
+      users.traversable(Files.createDirectories(ws.getParent()));
+      if (!spare.takeInto(ws)) {
+        Git.checkout(source, run.sha(), ws);
+      }
+      Path cp = classes;
+      if (users.isIsolated()) {
+        cp = copyTree(classes, Files.createDirectories(runDir.resolve("job-classes")).resolve(node.name()));
+        lease.give(cp);
+        lease.give(ws);
+      }
       Capability cap = orchestrator.startJob(job.id(), node.timeout());
       masker.add(cap.reveal());
-      ProcessBuilder pb = jvm(mainClass, classes, ws, "--job", node.name());
-      Process p = pb.start();
+      ProcessBuilder pb = jvm(lease, mainClass, cp, ws, "--job", node.name());
+      if (closed) {
+        throw new OrchestratorException(Code.BAD_REQUEST, "the orchestrator is stopping");
+      }
+      p = pb.start();
+      live.add(p);
       LogPipe out = new LogPipe(job.id(), node.name(), "stdout", masker, p.getInputStream());
       LogPipe err = new LogPipe(job.id(), node.name(), "stderr", masker, p.getErrorStream());
       out.start();
@@ -419,6 +602,11 @@ public final class Runner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reason = "the runner was interrupted";
+    } finally {
+      if (p != null) {
+        killTree(p.toHandle());
+        live.remove(p);
+      }
     }
     try {
       orchestrator.finishJob(job.id(), status, reason);
@@ -450,12 +638,12 @@ public final class Runner {
    * A workflow JVM with a minimal environment (PATH, HOME = its workspace, LANG): nothing of the
    * orchestrator's, no {@code HALLMARK_*}, and never the capability.
    */
-  private ProcessBuilder jvm(String mainClass, Path classes, Path cwd, String... args) {
+  private ProcessBuilder jvm(JobUsers.Lease lease, String mainClass, Path classes, Path cwd, String... args) {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-        "-cp", settings.sdkJar() + java.io.File.pathSeparator + classes, mainClass));
+        "-XX:-UsePerfData", "-cp", sdkJar + java.io.File.pathSeparator + classes, mainClass));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+    ProcessBuilder pb = new ProcessBuilder(lease.command(cmd)).directory(cwd.toFile());
     Map<String, String> env = pb.environment();
     String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     env.clear();
@@ -488,7 +676,6 @@ public final class Runner {
     private final LineMasker lines;
     private final List<String> batch = new ArrayList<>();
     private volatile String lastLine;
-    private long lastFlush = System.nanoTime();
 
     LogPipe(String jobId, String jobName, String stream, LogMasker masker, InputStream in) {
       super("hallmark-log-" + stream);
@@ -505,27 +692,39 @@ public final class Runner {
       if (!masked.isBlank()) {
         lastLine = masked;
       }
-      batch.add(masked);
-      if (batch.size() >= 64 || System.nanoTime() - lastFlush > 200_000_000L) {
+      boolean full;
+      synchronized (batch) {
+        batch.add(masked);
+        full = batch.size() >= 64;
+      }
+      if (full) {
         flush();
       }
     }
 
-    private void flush() {
-      if (!batch.isEmpty()) {
-        orchestrator.appendLog(jobId, stream, List.copyOf(batch));
-        batch.clear();
+    /** Stores the held lines, in order (the pipe thread and the flusher both call it). */
+    void flush() {
+      synchronized (batch) {
+        if (!batch.isEmpty()) {
+          try {
+            orchestrator.appendLog(jobId, stream, List.copyOf(batch));
+          } catch (RuntimeException e) {
+            // the store is closing: these lines are lost with it, the job is failed on restart
+          }
+          batch.clear();
+        }
       }
-      lastFlush = System.nanoTime();
     }
 
     @Override
     public void run() {
+      pipes.add(this);
       try {
         lines.pump(in);
       } catch (IOException e) {
         lines.finish();
       } finally {
+        pipes.remove(this);
         flush();
       }
     }

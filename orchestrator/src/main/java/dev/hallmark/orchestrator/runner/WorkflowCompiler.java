@@ -21,6 +21,46 @@ import javax.tools.ToolProvider;
 final class WorkflowCompiler {
   private WorkflowCompiler() {}
 
+  private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final String WARM_UP_SOURCE = """
+      import static dev.hallmark.sdk.Hallmark.*;
+      import dev.hallmark.sdk.*;
+      public class WarmUp {
+        public static void main(String[] args) {
+          workflow("warm-up").on(push().branches("main")).job(job("a").step("s", ctx -> {
+            ctx.sh("true");
+            ctx.attestProvenance(Subject.ofPath("a", "a"));
+          })).main(args);
+        }
+      }
+      """;
+
+  /**
+   * Compiles a small workflow on a background thread: javac's first compile in a JVM spends most
+   * of its time loading and linking javac itself (1–1.5 s on a 2-core machine), which then would
+   * land inside the first push's start-up. Failures are ignored: the real compile reports its own.
+   */
+  static void warmUpInBackground(Path sdkJar) {
+    if (!WARMING.compareAndSet(false, true)) {
+      return; // once per JVM
+    }
+    Thread t = new Thread(() -> {
+      Path dir = null;
+      try {
+        dir = Files.createTempDirectory("hallmark-javac-warm-up");
+        Path src = Files.writeString(dir.resolve("WarmUp.java"), WARM_UP_SOURCE);
+        compile(src, sdkJar, dir.resolve("classes"), "WarmUp.java");
+      } catch (IOException | RuntimeException e) {
+        // a warm-up only
+      } finally {
+        LocalRun.deleteTree(dir);
+      }
+    }, "hallmark-javac-warm-up");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
+  }
+
   /**
    * Compiles {@code source} into {@code classes} and returns the binary name of its top-level class
    * (the file's stem, in whatever package the file declares). A compile error throws with the
@@ -30,6 +70,9 @@ final class WorkflowCompiler {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
       throw new OrchestratorException(Code.BAD_REQUEST, "no Java compiler: run the orchestrator on a JDK, not a JRE");
+    }
+    if (!Files.isRegularFile(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new OrchestratorException(Code.BAD_REQUEST, displayPath + " is not a regular file");
     }
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {

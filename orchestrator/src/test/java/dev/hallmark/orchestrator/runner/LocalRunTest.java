@@ -93,6 +93,17 @@ class LocalRunTest {
     return git(repo, env, "rev-parse", "HEAD");
   }
 
+  /**
+   * A folder a job may write to even when it runs as a uid of its own (the orchestrator is root):
+   * world-writable, under a {@code tmp} that is traversable.
+   */
+  static Path dropFolder(Path tmp) throws IOException {
+    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    Path drop = Files.createDirectories(tmp.resolve("drop"));
+    Files.setPosixFilePermissions(drop, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    return drop;
+  }
+
   @Test
   void releaseExampleVerifiesAndStillVerifiesAfterASecondRun() throws IOException {
     Path folder = tmp.resolve("release");
@@ -172,7 +183,7 @@ class LocalRunTest {
         "surefire gives the test JVM a HALLMARK_* variable");
     Path folder = tmp.resolve("probe");
     Files.createDirectories(folder.resolve(".hallmark/workflows"));
-    Path tokenFile = tmp.resolve("token.txt");
+    Path tokenFile = dropFolder(tmp).resolve("token.txt");
     Files.writeString(folder.resolve(".hallmark/workflows/Probe.java"), """
         import static dev.hallmark.sdk.Hallmark.*;
         import dev.hallmark.sdk.*;
