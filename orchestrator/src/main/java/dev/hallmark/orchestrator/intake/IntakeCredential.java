@@ -2,6 +2,7 @@ package dev.hallmark.orchestrator.intake;
 
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.secret.BearerSecret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,10 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -21,7 +19,7 @@ import java.util.regex.Pattern;
  * The event-intake credential (ARCHITECTURE: intake is the identity root): {@code hmint_} and 32
  * random bytes in base64url, created at the first {@code serve} in {@code <data>/intake-credential}
  * (owner-only). This object keeps only its SHA-256; a presented credential is hashed and compared
- * with {@link MessageDigest#isEqual}, so neither the value nor a timing difference ever leaves it.
+ * in constant time ({@link BearerSecret#matches}), so neither the value nor a timing difference ever leaves it.
  *
  * <pre>{@code
  * IntakeCredential c = IntakeCredential.loadOrCreate(dataDir, new SecureRandom());
@@ -63,7 +61,7 @@ public final class IntakeCredential {
       if (!FORMAT.matcher(value).matches()) {
         throw new OrchestratorException(Code.KEYS, file + " does not hold an intake credential; delete it to create a new one");
       }
-      return new IntakeCredential(file, sha256(value), created);
+      return new IntakeCredential(file, BearerSecret.hash(value), created);
     } catch (IOException e) {
       throw new OrchestratorException(Code.KEYS, "cannot read " + file + ": " + e.getMessage());
     }
@@ -71,9 +69,7 @@ public final class IntakeCredential {
 
   /** Written to a temporary owner-only file, then linked into place: never half-written, never replaced. */
   private static boolean create(Path file, SecureRandom random) {
-    byte[] raw = new byte[32];
-    random.nextBytes(raw);
-    String value = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    String value = BearerSecret.generate(PREFIX, random);
     Path tmp = null;
     try {
       tmp = Files.createTempFile(file.getParent(), ".intake-credential", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -103,8 +99,7 @@ public final class IntakeCredential {
     if (authorization == null || authorization.isBlank()) {
       throw new OrchestratorException(Code.UNAUTHORIZED, "an intake credential is required (Authorization: Bearer hmint_…)");
     }
-    String presented = authorization.startsWith("Bearer ") ? authorization.substring("Bearer ".length()).strip() : "";
-    if (!MessageDigest.isEqual(sha256(presented), sha256)) {
+    if (!BearerSecret.matches(BearerSecret.fromAuthorization(authorization), sha256)) {
       throw new OrchestratorException(Code.UNAUTHORIZED, "the intake credential is not valid");
     }
   }
@@ -116,14 +111,6 @@ public final class IntakeCredential {
   /** True when this start created the file. */
   public boolean isNew() {
     return created;
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
   }
 
   @Override

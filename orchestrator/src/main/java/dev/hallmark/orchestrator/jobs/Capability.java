@@ -2,8 +2,6 @@ package dev.hallmark.orchestrator.jobs;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.hallmark.attestation.crypto.Sha256;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A job capability: {@code hmcap_} + 32 random bytes as b64url. The orchestrator keeps only its
@@ -28,11 +26,6 @@ public final class Capability {
 
   public String jobId() {
     return jobId;
-  }
-
-  /** The stored form: SHA-256 of the token's UTF-8 bytes. */
-  static byte[] hash(String token) {
-    return Sha256.of(token.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -2,12 +2,11 @@ package dev.hallmark.orchestrator.jobs;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.hallmark.attestation.encoding.Base64Strict;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.secret.BearerSecret;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.Store;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,9 +28,6 @@ import java.util.Optional;
 public final class JobCapabilities {
   /** Whatever a job's time-out says, its capability dies after this. */
   public static final Duration DEFAULT_HARD_CAP = Duration.ofHours(6);
-  private static final int TOKEN_BYTES = 32;
-  /** {@code hmcap_} + 43 b64url characters. */
-  private static final int TOKEN_LENGTH = Capability.PREFIX.length() + 43;
 
   private final Store store;
   private final Clock clock;
@@ -47,12 +43,10 @@ public final class JobCapabilities {
 
   /** Starts a pending job and issues its capability, valid until min(now + timeout, now + hard cap). */
   public Capability start(String jobId, Duration timeout) {
-    byte[] raw = new byte[TOKEN_BYTES];
-    random.nextBytes(raw);
-    String token = Capability.PREFIX + Base64Strict.encodeUrl(raw);
+    String token = BearerSecret.generate(Capability.PREFIX, random);
     Instant now = clock.instant();
     Duration life = timeout.compareTo(hardCap) < 0 ? timeout : hardCap;
-    if (!store.startJob(jobId, Capability.hash(token), now.plus(life))) {
+    if (!store.startJob(jobId, BearerSecret.hash(token), now.plus(life))) {
       throw new OrchestratorException(Code.CONFLICT, "job " + jobId + " is not pending");
     }
     return new Capability(token, jobId);
@@ -73,12 +67,11 @@ public final class JobCapabilities {
       throw new OrchestratorException(Code.UNAUTHORIZED, "a job capability is required (Authorization: Bearer hmcap_…)");
     }
     String token = authorization.substring("Bearer ".length());
-    if (token.length() != TOKEN_LENGTH || !token.startsWith(Capability.PREFIX)) {
+    if (!BearerSecret.hasShape(token, Capability.PREFIX)) {
       throw new OrchestratorException(Code.UNAUTHORIZED, "the job capability is malformed");
     }
-    byte[] hash = Capability.hash(token);
-    Optional<Store.JobWithHash> found = store.jobByCapabilityHash(hash);
-    if (found.isEmpty() || !MessageDigest.isEqual(hash, found.get().capabilityHash())) {
+    Optional<Store.JobWithHash> found = store.jobByCapabilityHash(BearerSecret.hash(token));
+    if (found.isEmpty() || !BearerSecret.matches(token, found.get().capabilityHash())) {
       throw new OrchestratorException(Code.UNAUTHORIZED, "the job capability is not valid");
     }
     JobRecord job = found.get().job();

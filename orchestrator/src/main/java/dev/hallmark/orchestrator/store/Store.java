@@ -135,31 +135,14 @@ public final class Store implements AutoCloseable {
   }
 
   public Optional<RepositoryRecord> repository(String name) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT name, path, clone_url, registered_at FROM repositories WHERE name = ?")) {
-        p.setString(1, name);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(repository(rs)) : Optional.empty();
-        }
-      }
-    });
+    return queryOne("SELECT name, path, clone_url, registered_at FROM repositories WHERE name = ?",
+        p -> p.setString(1, name), Store::repository);
   }
 
   /** Every registered repository, by name. */
   public List<RepositoryRecord> repositories() {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT name, path, clone_url, registered_at FROM repositories ORDER BY name")) {
-        List<RepositoryRecord> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(repository(rs));
-          }
-        }
-        return out;
-      }
-    });
+    return queryList("SELECT name, path, clone_url, registered_at FROM repositories ORDER BY name",
+        p -> { }, Store::repository);
   }
 
   private static RepositoryRecord repository(ResultSet rs) throws SQLException {
@@ -251,14 +234,7 @@ public final class Store implements AutoCloseable {
 
   /** The reason stored by {@link #finishRun(long, String, String)}, if any. */
   public Optional<String> runReason(long runId) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT reason FROM runs WHERE id = ?")) {
-        p.setLong(1, runId);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-        }
-      }
-    });
+    return queryOne("SELECT reason FROM runs WHERE id = ?", p -> p.setLong(1, runId), rs -> rs.getString(1));
   }
 
   /** A pending job with a random id (80 bits, hex), unique within the issuer. */
@@ -315,67 +291,25 @@ public final class Store implements AutoCloseable {
   public record JobWithHash(JobRecord job, byte[] capabilityHash) {}
 
   public Optional<JobWithHash> jobByCapabilityHash(byte[] hash) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(JOB_COLUMNS + ", capability_hash FROM jobs WHERE capability_hash = ?")) {
-        p.setBytes(1, hash);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(new JobWithHash(job(rs), rs.getBytes(9))) : Optional.empty();
-        }
-      }
-    });
+    return queryOne(JOB_COLUMNS + ", capability_hash FROM jobs WHERE capability_hash = ?", p -> p.setBytes(1, hash),
+        rs -> new JobWithHash(job(rs), rs.getBytes(9)));
   }
 
   public Optional<JobRecord> job(String id) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(JOB_COLUMNS + " FROM jobs WHERE id = ?")) {
-        p.setString(1, id);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(job(rs)) : Optional.empty();
-        }
-      }
-    });
+    return queryOne(JOB_COLUMNS + " FROM jobs WHERE id = ?", p -> p.setString(1, id), Store::job);
   }
 
   public List<JobRecord> jobsOfRun(long runId) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(JOB_COLUMNS + " FROM jobs WHERE run_id = ? ORDER BY rowid")) {
-        p.setLong(1, runId);
-        List<JobRecord> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(job(rs));
-          }
-        }
-        return out;
-      }
-    });
+    return queryList(JOB_COLUMNS + " FROM jobs WHERE run_id = ? ORDER BY rowid", p -> p.setLong(1, runId), Store::job);
   }
 
   public Optional<RunRecord> run(long id) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(RUN_COLUMNS + " FROM runs WHERE id = ?")) {
-        p.setLong(1, id);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(run(rs)) : Optional.empty();
-        }
-      }
-    });
+    return queryOne(RUN_COLUMNS + " FROM runs WHERE id = ?", p -> p.setLong(1, id), Store::run);
   }
 
   /** The newest runs first, at most {@code limit}. */
   public List<RunRecord> runs(int limit) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(RUN_COLUMNS + " FROM runs ORDER BY id DESC LIMIT ?")) {
-        p.setInt(1, limit);
-        List<RunRecord> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(run(rs));
-          }
-        }
-        return out;
-      }
-    });
+    return queryList(RUN_COLUMNS + " FROM runs ORDER BY id DESC LIMIT ?", p -> p.setInt(1, limit), Store::run);
   }
 
   // ---- steps and logs -----------------------------------------------------------------------
@@ -407,19 +341,9 @@ public final class Store implements AutoCloseable {
   }
 
   public List<StepRecord> steps(String jobId) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT name, status, message, started_at, finished_at FROM steps WHERE job_id = ? ORDER BY started_at, rowid")) {
-        p.setString(1, jobId);
-        List<StepRecord> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(new StepRecord(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5)));
-          }
-        }
-        return out;
-      }
-    });
+    return queryList("SELECT name, status, message, started_at, finished_at FROM steps WHERE job_id = ? ORDER BY started_at, rowid",
+        p -> p.setString(1, jobId),
+        rs -> new StepRecord(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5)));
   }
 
   public record LogLine(long seq, String stream, String line) {}
@@ -450,21 +374,11 @@ public final class Store implements AutoCloseable {
   }
 
   public List<LogLine> logs(String jobId, long afterSeq, int limit) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT seq, stream, line FROM logs WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
-        p.setString(1, jobId);
-        p.setLong(2, afterSeq);
-        p.setInt(3, limit);
-        List<LogLine> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(new LogLine(rs.getLong(1), rs.getString(2), rs.getString(3)));
-          }
-        }
-        return out;
-      }
-    });
+    return queryList("SELECT seq, stream, line FROM logs WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?", p -> {
+      p.setString(1, jobId);
+      p.setLong(2, afterSeq);
+      p.setInt(3, limit);
+    }, rs -> new LogLine(rs.getLong(1), rs.getString(2), rs.getString(3)));
   }
 
   // ---- attestations -------------------------------------------------------------------------
@@ -572,31 +486,15 @@ public final class Store implements AutoCloseable {
   public record StoredBundle(byte[] bytes, String subjectName) {}
 
   public Optional<StoredBundle> bundle(String storageKey) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT bundle, subject_name FROM attestations WHERE storage_key = ?")) {
-        p.setString(1, storageKey);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(new StoredBundle(rs.getBytes(1), rs.getString(2))) : Optional.empty();
-        }
-      }
-    });
+    return queryOne("SELECT bundle, subject_name FROM attestations WHERE storage_key = ?", p -> p.setString(1, storageKey),
+        rs -> new StoredBundle(rs.getBytes(1), rs.getString(2)));
   }
 
   public List<StoredAttestation> attestationsOfRun(long runId) {
-    return read(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "SELECT a.storage_key, a.job_id, a.subject_name, a.subject_sha256, a.created_at FROM attestations a "
-              + "JOIN jobs j ON j.id = a.job_id WHERE j.run_id = ? ORDER BY a.created_at, a.rowid")) {
-        p.setLong(1, runId);
-        List<StoredAttestation> out = new ArrayList<>();
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(new StoredAttestation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5)));
-          }
-        }
-        return out;
-      }
-    });
+    return queryList("SELECT a.storage_key, a.job_id, a.subject_name, a.subject_sha256, a.created_at FROM attestations a "
+            + "JOIN jobs j ON j.id = a.job_id WHERE j.run_id = ? ORDER BY a.created_at, a.rowid",
+        p -> p.setLong(1, runId),
+        rs -> new StoredAttestation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5)));
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
@@ -644,6 +542,42 @@ public final class Store implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement p) throws SQLException;
+  }
+
+  private interface Row<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Every row of one query on the read connection, mapped. */
+  private <T> List<T> queryList(String sql, Binder binder, Row<T> row) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        binder.bind(p);
+        List<T> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(row.map(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** The first row of one query, mapped; empty when there is none or {@code row} maps it to null. */
+  private <T> Optional<T> queryOne(String sql, Binder binder, Row<T> row) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        binder.bind(p);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
+        }
+      }
+    });
   }
 
   private <T> T read(Work<T> work) {

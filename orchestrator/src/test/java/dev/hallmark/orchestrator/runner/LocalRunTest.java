@@ -159,6 +159,39 @@ class LocalRunTest {
     assertFalse(Files.exists(tmp.resolve("out-dirty")));
   }
 
+  /**
+   * The graph comes from the workflow's own code: a workflow that prints a job name naming another
+   * folder, a duplicate job or an unknown need (instead of letting the SDK describe it) fails its
+   * run before any job is created.
+   */
+  @Test
+  void forgedJobGraphsFailTheRunBeforeAnyJob() throws IOException {
+    String[] graphs = {
+        "{\\\"jobs\\\":[{\\\"name\\\":\\\"../../escaped\\\",\\\"needs\\\":[]}]}",
+        "{\\\"jobs\\\":[{\\\"name\\\":\\\"a\\\",\\\"needs\\\":[]},{\\\"name\\\":\\\"a\\\",\\\"needs\\\":[]}]}",
+        "{\\\"jobs\\\":[{\\\"name\\\":\\\"a\\\",\\\"needs\\\":[\\\"ghost\\\"]}]}",
+    };
+    String[] reasons = {"printed an invalid job name", "printed the job a twice", "needs an unknown job"};
+    for (int i = 0; i < graphs.length; i++) {
+      Path folder = tmp.resolve("forged" + i);
+      Files.createDirectories(folder.resolve(".hallmark/workflows"));
+      Files.writeString(folder.resolve(".hallmark/workflows/Forged.java"),
+          "public class Forged {\n  public static void main(String[] a) {\n"
+              + "    if (a.length > 0 && a[0].equals(\"--describe\")) { System.out.println(\"" + graphs[i] + "\"); return; }\n"
+              + "    throw new IllegalStateException(\"a job ran\");\n  }\n}\n");
+      Path data = tmp.resolve("data" + i);
+      Outcome o = run(folder, tmp.resolve("out" + i), data);
+      assertEquals(1, o.exit(), o.out() + o.err());
+      assertTrue(o.out().contains(reasons[i]), o.out());
+      assertFalse(o.out().contains("a job ran"), o.out());
+      try (Store store = Store.open(data.resolve("hallmark.db"), Clock.systemUTC())) {
+        RunRecord run = store.runs(1).get(0);
+        assertEquals(JobRecord.FAILED, run.status());
+        assertTrue(store.jobsOfRun(run.id()).isEmpty(), "a job was created");
+      }
+    }
+  }
+
   @Test
   void workflowThatDoesNotCompileFailsTheRunWithTheCompilerMessage() throws IOException {
     Path folder = tmp.resolve("broken");
