@@ -86,6 +86,7 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
+  private final String localUrl;
   private final Store store;
   private final IssuerKeyStore keys;
   private final Issuer issuer;
@@ -95,7 +96,8 @@ public final class Orchestrator implements AutoCloseable {
   private java.nio.channels.FileChannel lock;
 
   private Orchestrator(Store store, IssuerKeyStore keys, Issuer issuer, JobCapabilities capabilities,
-      ApiServer server, RateLimiter rateLimiter) {
+      ApiServer server, RateLimiter rateLimiter, String localUrl) {
+    this.localUrl = localUrl;
     this.store = store;
     this.keys = keys;
     this.issuer = issuer;
@@ -168,6 +170,11 @@ public final class Orchestrator implements AutoCloseable {
       String host = config.bind().getHostAddress();
       String literal = host.contains(":") ? "[" + host + "]" : host;
       String publicUrl = config.publicUrl() != null ? config.publicUrl() : "http://" + literal + ":" + port;
+      // Jobs talk to the listening socket over loopback, never through the public URL (a proxy, a
+      // name, or a dead address): the SDK only accepts a loopback literal.
+      String local = config.bind().isAnyLocalAddress() ? (config.bind() instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1")
+          : literal;
+      String localUrl = "http://" + local + ":" + port;
       Issuer issuer = new Issuer(publicUrl, config.issuerUrl(), keys);
       JobCapabilities caps = new JobCapabilities(store, config.clock(), random, config.capabilityHardCap());
       Attestor attestor = new Attestor(store, issuer, config.clock(), random);
@@ -175,7 +182,7 @@ public final class Orchestrator implements AutoCloseable {
       ApiServer server = new ApiServer(new InetSocketAddress(config.bind(), port), store, issuer, caps, attestor,
           limiter, config.clock());
       server.start();
-      return new Orchestrator(store, keys, issuer, caps, server, limiter);
+      return new Orchestrator(store, keys, issuer, caps, server, limiter, localUrl);
     } catch (IOException e) {
       store.close();
       throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
@@ -199,8 +206,14 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
+  /** The public URL (what the issuer and the dashboard's links are based on). */
   public String url() {
     return issuer.publicUrl();
+  }
+
+  /** Where the listening socket is reached on this machine: what job JVMs are given. */
+  public String localUrl() {
+    return localUrl;
   }
 
   public String issuerUrl() {

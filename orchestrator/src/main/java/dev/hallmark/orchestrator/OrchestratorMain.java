@@ -100,7 +100,8 @@ public final class OrchestratorMain {
         o.close();
         stop.countDown();
       }));
-      out.println("hallmark orchestrator listening on " + o.url() + " (issuer " + o.issuerUrl() + ")");
+      out.println("hallmark orchestrator listening on " + o.localUrl()
+          + (o.url().equals(o.localUrl()) ? "" : " (public URL " + o.url() + ")") + " (issuer " + o.issuerUrl() + ")");
       out.flush();
       stop.await();
       return 0;

@@ -124,6 +124,41 @@ class ServeIT {
     assertFalse(otherSha.isVerified());
   }
 
+  /**
+   * Behind a proxy the public URL names another host (here: a closed port). Job JVMs still reach
+   * the orchestrator over loopback, and the bundle names the public issuer.
+   */
+  @Test
+  void jobsReachTheOrchestratorOverLoopbackWhateverThePublicUrl() throws Exception {
+    Path data = tmp.resolve("data");
+    Path repo = exampleRepository(tmp.resolve("app"));
+    assertEquals(0, cli("repo", "add", REPO, repo.toString(), "--data", data.toString()).exit());
+    int dead;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      dead = s.getLocalPort(); // closed again before serve starts: nothing listens there
+    }
+    String publicUrl = "http://127.0.0.1:" + dead;
+    String url = startServer(data, 0, "--public-url", publicUrl);
+    assertFalse(url.equals(publicUrl));
+    String credential = Files.readString(data.resolve("intake-credential")).strip();
+    HttpResponse<String> accepted = post(url, "Bearer " + credential, "application/json",
+        "{\"repository\":\"" + REPO + "\",\"ref\":\"" + REF + "\"}");
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    String runId = (String) json(accepted.body()).requireArray("runIds").get(0);
+    JsonObject run = awaitFinished(url, runId);
+    assertEquals("succeeded", run.requireString("status"), run.toString());
+    List<Object> attestations = json(get(url + "/api/v1/runs/" + runId + "/attestations").body()).requireArray("attestations");
+    assertEquals(1, attestations.size());
+    String storageKey = ((JsonObject) attestations.get(0)).requireString("storageKey");
+    HttpResponse<byte[]> bundle = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/attestations/" + storageKey)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    Path trustRoot = Files.write(tmp.resolve("trust-root.json"), get(url + "/api/v1/trust-root").body().getBytes(StandardCharsets.UTF_8));
+    assertEquals(publicUrl + "/oidc", json(Files.readString(trustRoot)).requireString("issuer"));
+    VerificationResult offline = verify(bundle.body(), TrustRootSource.file(trustRoot),
+        buildArchive(repo, tmp.resolve("rebuild")), git(repo, "rev-parse", "HEAD"));
+    assertTrue(offline.isVerified(), () -> offline.toJson().toString());
+  }
+
   @Test
   void refusedEventsChangeNothing() throws Exception {
     Path data = tmp.resolve("data");
@@ -315,10 +350,11 @@ class ServeIT {
     return startServer(data, 0);
   }
 
-  private String startServer(Path data, int port) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--data", data.toString(),
-        "--port", Integer.toString(port))
-        .redirectError(tmp.resolve("serve.err").toFile());
+  private String startServer(Path data, int port, String... extra) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(java(), "-jar", JAR.toString(), "serve", "--data", data.toString(),
+        "--port", Integer.toString(port)));
+    cmd.addAll(List.of(extra));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(tmp.resolve("serve.err").toFile());
     server = pb.start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> {

@@ -73,6 +73,7 @@ public final class ApiServer implements AutoCloseable {
   private final RateLimiter rateLimiter;
   private final Clock clock;
   private final String issuerPath;
+  private final Dashboard dashboard;
   private volatile Set<String> allowedHosts;
   private volatile java.util.function.BiConsumer<String, String> tokenListener = (jobId, token) -> {};
   private volatile PushHandler pushHandler;
@@ -103,6 +104,7 @@ public final class ApiServer implements AutoCloseable {
     this.clock = requireNonNull(clock, "clock");
     String path = URI.create(issuer.issuerUrl()).getRawPath();
     this.issuerPath = path == null ? "/oidc" : path;
+    this.dashboard = new Dashboard(issuer.issuerUrl());
     this.server = HttpServer.create(bind, 256);
     this.pool = new ThreadPoolExecutor(32, 32, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(4096),
         r -> {
@@ -127,6 +129,11 @@ public final class ApiServer implements AutoCloseable {
     String literal = address.contains(":") ? "[" + address + "]" : address;
     hosts.add(literal + ":" + port);
     hosts.add("localhost:" + port);
+    if (address.equals("0.0.0.0") || address.equals("0:0:0:0:0:0:0:0")) {
+      // Listening on every address: the loopback literals jobs are given must pass too.
+      hosts.add("127.0.0.1:" + port);
+      hosts.add("[::1]:" + port);
+    }
     URI pub = URI.create(publicUrl);
     String host = pub.getHost();
     if (host != null) {
@@ -169,6 +176,14 @@ public final class ApiServer implements AutoCloseable {
     checkHost(ex);
     String method = ex.getRequestMethod();
     String path = ex.getRequestURI().getRawPath();
+    if (dashboard.handle(ex, method, path)) {
+      return;
+    }
+    // Public documents: a dashboard on another origin (or behind a public URL) may read them.
+    if (path.equals(issuerPath + "/.well-known/openid-configuration") || path.equals(issuerPath + "/jwks")
+        || path.equals("/api/v1/trust-root")) {
+      ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+    }
     if (path.equals(issuerPath + "/.well-known/openid-configuration")) {
       requireGet(method);
       send(ex, 200, "application/json", issuer.discoveryDocument());

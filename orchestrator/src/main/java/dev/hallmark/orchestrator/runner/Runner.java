@@ -619,7 +619,7 @@ public final class Runner implements AutoCloseable {
 
   private byte[] jobInput(RunRecord run, JobRecord job, Capability cap) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("orchestrator", orchestrator.url());
+    m.put("orchestrator", orchestrator.localUrl());
     m.put("capability", cap.reveal());
     m.put("runId", Long.toString(run.id()));
     m.put("jobId", job.id());

@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -179,6 +180,14 @@ class ApiServerTest {
   }
 
   // ---- the issuer ---------------------------------------------------------------------------
+
+  @Test
+  void listeningOnEveryAddressAcceptsTheLoopbackLiteralsJobsAreGiven() {
+    Set<String> hosts = ApiServer.hostsFor("0.0.0.0", 8080, "https://ci.example.com");
+    assertTrue(hosts.containsAll(Set.of("127.0.0.1:8080", "[::1]:8080", "localhost:8080", "ci.example.com", "ci.example.com:443")));
+    assertFalse(ApiServer.hostsFor("127.0.0.1", 8080, "http://127.0.0.1:8080").contains("[::1]:8080"));
+    assertFalse(hosts.contains("evil.example:8080"));
+  }
 
   @Test
   void discoveryAndJwksPassTheOnlineTrustRootLoaderAndTheFileParses() throws Exception {
