@@ -13,10 +13,8 @@ import dev.hallmark.verifier.Check;
 import dev.hallmark.verifier.VerificationPolicy;
 import dev.hallmark.verifier.VerificationResult;
 import dev.hallmark.verifier.Verifier;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -38,9 +36,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +63,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardIT {
   private static final String REPO = "acme/app";
   private static final String REF = "refs/heads/main";
-  private static final Path JAR = Path.of("target/hallmark-orchestrator.jar").toAbsolutePath();
   private static final Path SCREENSHOTS = Path.of("target/dashboard").toAbsolutePath();
   private static final Duration UI_WAIT = Duration.ofSeconds(30);
   private static final String XSS_ARTIFACT = "<img src=x onerror=alert(1)>.tgz";
@@ -105,10 +99,7 @@ class DashboardIT {
       driver.quit();
     }
     for (Process p : servers) {
-      p.destroy();
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
+      ServeProcess.stop(p);
     }
   }
 
@@ -358,43 +349,12 @@ class DashboardIT {
 
   // ---- the server ---------------------------------------------------------------------------
 
-  /**
-   * Starts {@code serve} on a chosen port and waits (bounded) for its start line. Returns the URL the
-   * browser uses, which is the listen address: with a public URL, the printed one is the public one.
-   */
+  /** Starts {@code serve} on a chosen port (and public URL); returns its listen URL, which the browser uses. */
   private String startServer(Path data, int port, String publicUrl) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "serve", "--data", data.toString(),
-        "--port", Integer.toString(port)));
-    if (publicUrl != null) {
-      cmd.addAll(List.of("--public-url", publicUrl));
-    }
-    Path err = tmp.resolve("serve-" + port + ".err");
-    Process server = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-    servers.add(server);
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-        String l;
-        while ((l = r.readLine()) != null) {
-          lines.add(l);
-        }
-      } catch (IOException e) {
-        // the server is gone
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      String l = lines.poll(100, TimeUnit.MILLISECONDS);
-      if (l != null && l.startsWith("hallmark orchestrator listening on ")) {
-        return "http://127.0.0.1:" + port;
-      }
-      if (l == null && !server.isAlive()) {
-        break;
-      }
-    }
-    throw new AssertionError("serve did not start: " + Files.readString(err));
+    ServeProcess started = publicUrl == null ? ServeProcess.start(tmp, data, port)
+        : ServeProcess.start(tmp, data, port, "--public-url", publicUrl);
+    servers.add(started.process());
+    return started.url();
   }
 
   private String push(String url, Path data) throws Exception {
@@ -413,19 +373,8 @@ class DashboardIT {
     return (String) ids.get(0);
   }
 
-  /** Polls the run (every 100 ms, at most 90 s) until it is neither pending nor running. */
   private JsonObject awaitFinished(String url, String runId) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    JsonObject run = null;
-    while (System.nanoTime() < deadline) {
-      run = json(new String(bytes(url + "/api/v1/runs/" + runId), StandardCharsets.UTF_8));
-      String status = run.requireString("status");
-      if (!"running".equals(status) && !"pending".equals(status)) {
-        return run;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("run " + runId + " did not finish within 90 s: " + run);
+    return ServeProcess.awaitFinished(http, url, runId, Duration.ofSeconds(90));
   }
 
   private String onlyStorageKey(String url, String runId) throws Exception {
@@ -442,12 +391,7 @@ class DashboardIT {
   }
 
   private int cli(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(Files.createTempFile(tmp, "cli", ".out").toFile()).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "hallmark " + String.join(" ", args) + " did not finish");
-    return p.exitValue();
+    return ServeProcess.cli(tmp, args).exit();
   }
 
   private static int freePort() throws IOException {
@@ -457,11 +401,7 @@ class DashboardIT {
   }
 
   private static JsonObject json(String s) {
-    return StrictJson.parseObject(s.getBytes(StandardCharsets.UTF_8), 1 << 20);
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return ServeProcess.json(s);
   }
 
   /**

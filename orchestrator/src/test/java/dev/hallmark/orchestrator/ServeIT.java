@@ -7,17 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hallmark.attestation.json.JsonObject;
-import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
 import dev.hallmark.verifier.VerificationPolicy;
 import dev.hallmark.verifier.VerificationResult;
 import dev.hallmark.verifier.Verifier;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -33,8 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +45,6 @@ class ServeIT {
   private static final String REPO = "acme/app";
   private static final String REF = "refs/heads/main";
   private static final String WORKFLOW = ".hallmark/workflows/Release.java";
-  private static final Path JAR = Path.of("target/hallmark-orchestrator.jar").toAbsolutePath();
 
   @TempDir Path tmp;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -59,10 +53,7 @@ class ServeIT {
   @AfterEach
   void stopServer() throws InterruptedException {
     if (server != null) {
-      server.destroy();
-      if (!server.waitFor(20, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
+      ServeProcess.stop(server);
     }
   }
 
@@ -72,9 +63,9 @@ class ServeIT {
     Path repo = exampleRepository(tmp.resolve("app"));
     String sha = git(repo, "rev-parse", "HEAD");
 
-    CliResult added = cli("repo", "add", REPO, repo.toString(), "--data", data.toString());
+    ServeProcess.CliResult added = cli("repo", "add", REPO, repo.toString(), "--data", data.toString());
     assertEquals(0, added.exit(), added.err());
-    CliResult again = cli("repo", "add", REPO, repo.toString(), "--data", data.toString());
+    ServeProcess.CliResult again = cli("repo", "add", REPO, repo.toString(), "--data", data.toString());
     assertEquals(1, again.exit());
     assertEquals(1, again.err().strip().lines().count(), again.err());
 
@@ -164,9 +155,9 @@ class ServeIT {
     Path data = tmp.resolve("data");
     Path repo = exampleRepository(tmp.resolve("app"));
     assertEquals(0, cli("repo", "add", REPO, repo.toString(), "--data", data.toString()).exit());
-    CliResult notGit = cli("repo", "add", "acme/other", tmp.toString(), "--data", data.toString());
+    ServeProcess.CliResult notGit = cli("repo", "add", "acme/other", tmp.toString(), "--data", data.toString());
     assertEquals(1, notGit.exit());
-    CliResult badName = cli("repo", "add", "../etc", repo.toString(), "--data", data.toString());
+    ServeProcess.CliResult badName = cli("repo", "add", "../etc", repo.toString(), "--data", data.toString());
     assertEquals(1, badName.exit());
     String url = startServer(data);
     String credential = Files.readString(data.resolve("intake-credential")).strip();
@@ -351,50 +342,13 @@ class ServeIT {
   }
 
   private String startServer(Path data, int port, String... extra) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(java(), "-jar", JAR.toString(), "serve", "--data", data.toString(),
-        "--port", Integer.toString(port)));
-    cmd.addAll(List.of(extra));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(tmp.resolve("serve.err").toFile());
-    server = pb.start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-        String l;
-        while ((l = r.readLine()) != null) {
-          lines.add(l);
-        }
-      } catch (IOException e) {
-        // the server is gone
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String marker = "hallmark orchestrator listening on ";
-    while (System.nanoTime() < deadline) {
-      String l = lines.poll(100, TimeUnit.MILLISECONDS);
-      if (l != null && l.startsWith(marker)) {
-        return l.substring(marker.length()).split(" ")[0];
-      }
-      if (l == null && !server.isAlive()) {
-        break;
-      }
-    }
-    throw new AssertionError("serve printed no URL: " + Files.readString(tmp.resolve("serve.err")));
+    ServeProcess started = ServeProcess.start(tmp, data, port, extra);
+    server = started.process();
+    return started.url();
   }
 
-  /** Polls the run (every 100 ms, at most 60 s) until it is no longer running. */
   private JsonObject awaitFinished(String url, String runId) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    JsonObject run = null;
-    while (System.nanoTime() < deadline) {
-      run = json(get(url + "/api/v1/runs/" + runId).body());
-      if (!"running".equals(run.requireString("status"))) {
-        return run;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("run " + runId + " did not finish within 60 s: " + run);
+    return ServeProcess.awaitFinished(http, url, runId, Duration.ofSeconds(60));
   }
 
   private HttpResponse<String> get(String url) throws Exception {
@@ -434,23 +388,11 @@ class ServeIT {
   }
 
   private static JsonObject json(String s) {
-    return StrictJson.parseObject(s.getBytes(StandardCharsets.UTF_8), 1 << 20);
+    return ServeProcess.json(s);
   }
 
-  record CliResult(int exit, String out, String err) {}
-
-  private CliResult cli(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile(tmp, "cli", ".out");
-    Path err = Files.createTempFile(tmp, "cli", ".err");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "hallmark " + String.join(" ", args) + " did not finish");
-    return new CliResult(p.exitValue(), Files.readString(out), Files.readString(err));
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private ServeProcess.CliResult cli(String... args) throws Exception {
+    return ServeProcess.cli(tmp, args);
   }
 
   /** A git repository made from a copy of examples/release: branch main, fixed author and date. */
