@@ -136,11 +136,18 @@ public final class Runner implements AutoCloseable {
       throw new OrchestratorException(Code.NOT_FOUND, "commit " + sha + " has no " + WORKFLOWS + "/*.java");
     }
     List<RunOutcome> out = new ArrayList<>();
-    for (Path f : files) {
-      String rel = WORKFLOWS + "/" + f.getFileName();
+    for (int i = 0; i < files.size(); i++) {
+      String rel = WORKFLOWS + "/" + files.get(i).getFileName();
       RunRecord run = orchestrator.createRun(new NewRun(repository, ref, sha, "push", rel));
       Path runDir = work.resolve("run-" + run.id());
-      out.add(runWorkflow(run, source, checkout, rel, runDir));
+      // Each workflow compiles from a checkout of its own: an earlier workflow's --describe (its
+      // own code, lent the checkout) must not be able to change what a later one compiles.
+      Path own = checkout;
+      if (i > 0) {
+        own = work.resolve("source-" + run.id());
+        Git.checkout(source, sha, own);
+      }
+      out.add(runWorkflow(run, source, own, rel, runDir));
     }
     return out;
   }

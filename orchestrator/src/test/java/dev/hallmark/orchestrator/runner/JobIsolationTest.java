@@ -43,20 +43,23 @@ class JobIsolationTest {
     Files.createDirectories(folder.resolve(".hallmark/workflows"));
     String probe = String.join("; ",
         "echo UID $(id -u)",
+        "echo PWD $(pwd)",
         "echo mine > mine.txt",
         "try() { if cat \"$2\" >/dev/null 2>&1; then echo READ $1 readable; else echo READ $1 denied; fi; }",
         "try own mine.txt",
         "try key " + key,
         "try db " + db,
-        "try keys-dir-listing " + data.resolve("keys"),
-        "if ls " + data + " >/dev/null 2>&1; then echo READ data-listing readable; else echo READ data-listing denied; fi",
+        "list() { if ls \"$2\" >/dev/null 2>&1; then echo READ $1 readable; else echo READ $1 denied; fi; }",
+        "list own-listing .",
+        "list keys-dir-listing " + data.resolve("keys"),
+        "list data-listing " + data,
         "try other-workspace ../first/secret.txt");
     Files.writeString(folder.resolve(".hallmark/workflows/Probe.java"), """
         import static dev.hallmark.sdk.Hallmark.*;
         public class Probe {
           public static void main(String[] args) {
             workflow("probe")
-                .job(job("first").step("secret", ctx -> ctx.sh("echo UID $(id -u); echo s3cret > secret.txt")))
+                .job(job("first").step("secret", ctx -> ctx.sh("echo UID $(id -u); echo PWD $(pwd); echo s3cret > secret.txt")))
                 .job(job("second").needs("first").step("probe", ctx -> ctx.sh(%s)))
                 .main(args);
           }
@@ -74,7 +77,15 @@ class JobIsolationTest {
     assertFalse(seen.contains("0"), "a job ran as root: " + o.out());
     assertNotEquals(seen.get(0), seen.get(1), "two jobs shared a uid");
 
+    // Control for the other-workspace probe: ../first really is the first job's workspace.
+    Matcher pwd = Pattern.compile("\\[(first|second)\\] PWD (\\S+)").matcher(o.out());
+    java.util.Map<String, Path> pwds = new java.util.HashMap<>();
+    while (pwd.find()) {
+      pwds.put(pwd.group(1), Path.of(pwd.group(2)));
+    }
+    assertEquals(pwds.get("second").resolveSibling("first"), pwds.get("first"), o.out());
     assertTrue(o.out().contains("READ own readable"), "control: the probe cannot even read its own file\n" + o.out());
+    assertTrue(o.out().contains("READ own-listing readable"), "control: the probe cannot even list its workspace\n" + o.out());
     for (String what : List.of("key", "db", "keys-dir-listing", "data-listing", "other-workspace")) {
       assertTrue(o.out().contains("READ " + what + " denied"), what + " was readable by a step\n" + o.out());
     }

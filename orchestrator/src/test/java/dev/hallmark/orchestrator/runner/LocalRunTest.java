@@ -192,6 +192,39 @@ class LocalRunTest {
     }
   }
 
+  /**
+   * Two workflows of one commit: the first one's definition code, run by --describe in its
+   * checkout, rewrites the second one's source there. The second still runs as committed, because
+   * every workflow compiles from a checkout of its own.
+   */
+  @Test
+  void oneWorkflowsDescribeCannotChangeWhatAnotherCompiles() throws IOException {
+    Path folder = tmp.resolve("two");
+    Path workflows = Files.createDirectories(folder.resolve(".hallmark/workflows"));
+    Files.writeString(workflows.resolve("A.java"), String.join("\n",
+        "import static dev.hallmark.sdk.Hallmark.*;",
+        "public class A {",
+        "  public static void main(String[] args) throws Exception {",
+        "    if (args.length > 0 && args[0].equals(\"--describe\")) {",
+        "      java.nio.file.Path b = java.nio.file.Path.of(\".hallmark/workflows/B.java\");",
+        "      java.nio.file.Files.writeString(b, java.nio.file.Files.readString(b).replace(\"ORIG\" + \"INAL\", \"TAMPERED\"));",
+        "    }",
+        "    workflow(\"a\").job(job(\"a\").step(\"s\", ctx -> ctx.sh(\"true\"))).main(args);",
+        "  }",
+        "}", ""));
+    Files.writeString(workflows.resolve("B.java"), String.join("\n",
+        "import static dev.hallmark.sdk.Hallmark.*;",
+        "public class B {",
+        "  public static void main(String[] args) {",
+        "    workflow(\"b\").job(job(\"b\").step(\"s\", ctx -> ctx.sh(\"echo MARK-ORIGINAL\"))).main(args);",
+        "  }",
+        "}", ""));
+    Outcome o = run(folder, tmp.resolve("out"), tmp.resolve("data"));
+    assertEquals(0, o.exit(), o.out() + o.err());
+    assertTrue(o.out().contains("[b] MARK-ORIGINAL"), o.out());
+    assertFalse(o.out().contains("TAMPERED"), o.out());
+  }
+
   @Test
   void workflowThatDoesNotCompileFailsTheRunWithTheCompilerMessage() throws IOException {
     Path folder = tmp.resolve("broken");
