@@ -42,6 +42,13 @@ public final class OrchestratorMain {
       line.getErr().println("hallmark: " + m);
       return 1;
     });
+    // A bad flag or argument: one line naming it and where help is, exit 1 (as every other error).
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      String m = e.getMessage() == null ? "invalid arguments" : e.getMessage().lines().findFirst().orElse("");
+      cmd.getErr().println("hallmark: " + m + " (see: " + cmd.getCommandSpec().qualifiedName(" ") + " --help)");
+      return 1;
+    });
     return cl;
   }
 

@@ -226,6 +226,18 @@ class LocalRunTest {
   }
 
   @Test
+  void badFlagsGetOneLineAndExitOneWithNothingWritten() {
+    for (String[] extra : List.of(new String[] {"--attest-rate", "abc"}, new String[] {"--attest-rate", "0"},
+        new String[] {"--no-such-flag"})) {
+      Outcome o = run(example(), tmp.resolve("out"), tmp.resolve("data"), extra);
+      assertEquals(1, o.exit(), String.join(" ", extra));
+      assertEquals(1, o.err().strip().lines().count(), o.err());
+      assertTrue(o.err().startsWith("hallmark: "), o.err());
+      assertFalse(Files.exists(tmp.resolve("out")), "a refused command wrote its output folder");
+    }
+  }
+
+  @Test
   void workflowThatDoesNotCompileFailsTheRunWithTheCompilerMessage() throws IOException {
     Path folder = tmp.resolve("broken");
     Files.createDirectories(folder.resolve(".hallmark/workflows"));
