@@ -5,6 +5,7 @@ import static dev.hallmark.verifier.ForgeVerification.assertVerified;
 import static dev.hallmark.verifier.ForgeVerification.verify;
 
 import dev.hallmark.attestation.testing.BundleForge;
+import dev.hallmark.attestation.testing.BuildContextField;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,53 +20,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * missing here: the {@code token} check already requires every claim).
  */
 class BuildContextCheckTest {
-  /** The ten equalities of FORMATS §3, each as the statement field's location. */
-  enum Field {
-    REPOSITORY("repository", "buildDefinition", "externalParameters", "workflow", "repository"),
-    REF("ref", "buildDefinition", "externalParameters", "workflow", "ref"),
-    WORKFLOW("workflow", "buildDefinition", "externalParameters", "workflow", "path"),
-    EVENT("event_name", "buildDefinition", "externalParameters", "event"),
-    JOB_NAME("job_name", "buildDefinition", "internalParameters", "jobName"),
-    GIT_COMMIT("sha", "buildDefinition", "resolvedDependencies", "0", "digest", "gitCommit"),
-    RUN_ID("run_id", "buildDefinition", "internalParameters", "runId"),
-    RUN_ATTEMPT("run_attempt", "buildDefinition", "internalParameters", "runAttempt"),
-    JOB_ID("job_id", "buildDefinition", "internalParameters", "jobId"),
-    BUILDER_ID("runner_environment", "runDetails", "builder", "id");
-
-    final String claim;
-    final String[] path;
-
-    Field(String claim, String... path) {
-      this.claim = claim;
-      this.path = path;
-    }
-
-    /** The map holding the field, inside the forge's predicate. */
-    @SuppressWarnings("unchecked")
-    Map<String, Object> parent(BundleForge f) {
-      Object node = f.statement.get("predicate");
-      for (int i = 0; i < path.length - 1; i++) {
-        node =
-            node instanceof List<?> list
-                ? list.get(Integer.parseInt(path[i]))
-                : ((Map<String, Object>) node).get(path[i]);
-      }
-      return (Map<String, Object>) node;
-    }
-
-    String leaf() {
-      return path[path.length - 1];
-    }
-  }
-
   @Test
   void forgeDefaultSatisfiesAllTenEqualities() {
     assertVerified(verify(BundleForge.valid()));
   }
 
   @ParameterizedTest
-  @EnumSource(Field.class)
-  void rejectsStatementFieldThatDiffers(Field field) {
+  @EnumSource(BuildContextField.class)
+  void rejectsStatementFieldThatDiffers(BuildContextField field) {
     BundleForge f = BundleForge.valid();
     Map<String, Object> parent = field.parent(f);
     parent.put(field.leaf(), parent.get(field.leaf()) + "x");
@@ -73,8 +35,8 @@ class BuildContextCheckTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Field.class)
-  void rejectsMissingStatementField(Field field) {
+  @EnumSource(BuildContextField.class)
+  void rejectsMissingStatementField(BuildContextField field) {
     BundleForge f = BundleForge.valid();
     field.parent(f).remove(field.leaf());
     assertFailsAt(Check.BUILD_CONTEXT, verify(f));
@@ -82,8 +44,8 @@ class BuildContextCheckTest {
 
   /** An equal-looking value of another JSON type is not the same string. */
   @ParameterizedTest
-  @EnumSource(Field.class)
-  void rejectsStatementFieldOfNonStringType(Field field) {
+  @EnumSource(BuildContextField.class)
+  void rejectsStatementFieldOfNonStringType(BuildContextField field) {
     BundleForge f = BundleForge.valid();
     Map<String, Object> parent = field.parent(f);
     parent.put(field.leaf(), List.of(parent.get(field.leaf())));
@@ -92,8 +54,8 @@ class BuildContextCheckTest {
 
   /** The token's side changed instead: the statement no longer matches the claim. */
   @ParameterizedTest
-  @EnumSource(Field.class)
-  void rejectsClaimThatDiffersFromStatement(Field field) {
+  @EnumSource(BuildContextField.class)
+  void rejectsClaimThatDiffersFromStatement(BuildContextField field) {
     BundleForge f = BundleForge.valid();
     f.claims.put(field.claim, f.claims.get(field.claim) + "-other");
     assertFailsAt(Check.BUILD_CONTEXT, verify(f));
@@ -101,8 +63,8 @@ class BuildContextCheckTest {
 
   /** Exact comparison: no trimming, no case folding, no Unicode normalization. */
   @ParameterizedTest
-  @EnumSource(Field.class)
-  void rejectsStatementFieldDifferingOnlyInCaseOrWhitespace(Field field) {
+  @EnumSource(BuildContextField.class)
+  void rejectsStatementFieldDifferingOnlyInCaseOrWhitespace(BuildContextField field) {
     for (String variant : List.of("upper", "space")) {
       BundleForge f = BundleForge.valid();
       Map<String, Object> parent = field.parent(f);
@@ -118,7 +80,7 @@ class BuildContextCheckTest {
   void rejectsJobNameDifferingOnlyInUnicodeNormalization() {
     BundleForge f = BundleForge.valid();
     f.claims.put("job_name", "caf\u00e9"); // NFC
-    Field.JOB_NAME.parent(f).put("jobName", "cafe\u0301"); // NFD
+    BuildContextField.JOB_NAME.parent(f).put("jobName", "cafe\u0301"); // NFD
     assertFailsAt(Check.BUILD_CONTEXT, verify(f));
   }
 
@@ -147,14 +109,14 @@ class BuildContextCheckTest {
   void acceptsBuilderIdOfAnotherRunnerEnvironmentWhenBothSidesAgree() {
     BundleForge f = BundleForge.valid();
     f.claims.put("runner_environment", "self-hosted");
-    Field.BUILDER_ID.parent(f).put("id", BundleForge.ISSUER + "/runner/self-hosted");
+    BuildContextField.BUILDER_ID.parent(f).put("id", BundleForge.ISSUER + "/runner/self-hosted");
     assertVerified(verify(f));
   }
 
   @Test
   void rejectsBuilderIdWithDoubledSlash() {
     BundleForge f = BundleForge.valid();
-    Field.BUILDER_ID.parent(f).put("id", BundleForge.ISSUER + "//runner/embedded");
+    BuildContextField.BUILDER_ID.parent(f).put("id", BundleForge.ISSUER + "//runner/embedded");
     assertFailsAt(Check.BUILD_CONTEXT, verify(f));
   }
 

@@ -13,6 +13,7 @@ import dev.hallmark.attestation.dsse.Pae;
 import dev.hallmark.attestation.encoding.Base64Strict;
 import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.attestation.testing.BundleForge;
+import dev.hallmark.attestation.testing.BuildContextField;
 import dev.hallmark.attestation.token.CompactJws;
 import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.verifier.Check;
@@ -983,48 +984,9 @@ class BrowserVerifierTest {
 
   // ---------------------------------------------------------------------------------- 7 build-context
 
-  /** The ten equalities of FORMATS §3, each as the token claim and the statement field's path. */
-  private enum Field {
-    REPOSITORY("repository", "buildDefinition", "externalParameters", "workflow", "repository"),
-    REF("ref", "buildDefinition", "externalParameters", "workflow", "ref"),
-    WORKFLOW("workflow", "buildDefinition", "externalParameters", "workflow", "path"),
-    EVENT("event_name", "buildDefinition", "externalParameters", "event"),
-    JOB_NAME("job_name", "buildDefinition", "internalParameters", "jobName"),
-    GIT_COMMIT("sha", "buildDefinition", "resolvedDependencies", "0", "digest", "gitCommit"),
-    RUN_ID("run_id", "buildDefinition", "internalParameters", "runId"),
-    RUN_ATTEMPT("run_attempt", "buildDefinition", "internalParameters", "runAttempt"),
-    JOB_ID("job_id", "buildDefinition", "internalParameters", "jobId"),
-    BUILDER_ID("runner_environment", "runDetails", "builder", "id");
-
-    final String claim;
-    final String[] path;
-
-    Field(String claim, String... path) {
-      this.claim = claim;
-      this.path = path;
-    }
-
-    @SuppressWarnings("unchecked")
-    Map<String, Object> parent(BundleForge f) {
-      Object node = f.statement.get("predicate");
-      for (int i = 0; i < path.length - 1; i++) {
-        node = node instanceof List<?> list ? list.get(Integer.parseInt(path[i])) : ((Map<String, Object>) node).get(path[i]);
-      }
-      return (Map<String, Object>) node;
-    }
-
-    String leaf() {
-      return path[path.length - 1];
-    }
-
-    String id() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-  }
-
   private static void buildContextCheck() {
     String bc = "build-context";
-    for (Field field : Field.values()) {
+    for (BuildContextField field : BuildContextField.values()) {
       BundleForge f = BundleForge.valid();
       Map<String, Object> parent = field.parent(f);
       parent.put(field.leaf(), parent.get(field.leaf()) + "x");
