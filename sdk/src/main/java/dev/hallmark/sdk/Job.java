@@ -27,7 +27,7 @@ public final class Job {
   /** The time-out of a job that sets none. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
   static final Duration MAX_TIMEOUT = Duration.ofHours(24);
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+  static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   private static final int MAX_ENV_VALUE = 32 * 1024;
 
   private final String name;

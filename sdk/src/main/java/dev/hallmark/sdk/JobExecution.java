@@ -27,6 +27,7 @@ final class JobExecution {
   private final RunInfo runInfo;
   private final Path workspace;
   private final OrchestratorClient client;
+  private final JobSecrets secrets;
   private final Masker masker;
   private final PrintStream out;
   private final PrintStream err;
@@ -34,12 +35,13 @@ final class JobExecution {
   private long deadlineNanos;
 
   /** {@code client} is null in a local execution. */
-  JobExecution(JobSpec job, RunInfo runInfo, Path workspace, OrchestratorClient client, Masker masker,
-      PrintStream out, PrintStream err) {
+  JobExecution(JobSpec job, RunInfo runInfo, Path workspace, OrchestratorClient client, JobSecrets secrets,
+      Masker masker, PrintStream out, PrintStream err) {
     this.job = job;
     this.runInfo = runInfo;
     this.workspace = workspace;
     this.client = client;
+    this.secrets = secrets;
     this.masker = masker;
     this.out = out;
     this.err = err;
@@ -169,6 +171,10 @@ final class JobExecution {
 
   OrchestratorClient client() {
     return client;
+  }
+
+  JobSecrets secrets() {
+    return secrets;
   }
 
   Masker masker() {

@@ -8,24 +8,27 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The one line of JSON the orchestrator writes to the workflow JVM's standard input for
- * {@code --job NAME} (ARCHITECTURE: the capability travels this way, never in argv, the
- * environment or a file). Unknown members are ignored; every listed one is a required string.
+ * What the orchestrator writes to the workflow JVM's standard input for {@code --job NAME}
+ * (ARCHITECTURE: the capability and the declared secrets travel this way, never in argv, the
+ * environment or a file): one line of JSON, then exactly {@code secrets} lines of
+ * {@link JobSecrets}. Unknown members of the first line are ignored; every listed one is a
+ * required string, but {@code secrets}, a required integer from 0 to 100.
  *
  * <pre>{@code
  * {"orchestrator":"http://127.0.0.1:8123","capability":"hmcap_…","runId":"42","jobId":"j-7",
  *  "repository":"acme/app","ref":"refs/heads/main","sha":"<40 hex>",
- *  "workflow":".hallmark/workflows/Release.java","jobName":"publish"}
+ *  "workflow":".hallmark/workflows/Release.java","jobName":"publish","secrets":1}
+ * {"name":"DEPLOY_TOKEN","value":"s3cr3t-…"}
  * }</pre>
  */
 record JobInput(URI orchestrator, Capability capability, String runId, String jobId, String repository,
-    String ref, String sha, String workflow, String jobName) {
+    String ref, String sha, String workflow, String jobName, JobSecrets secrets) {
   static final int MAX_LINE_BYTES = 64 * 1024;
   private static final int MAX_VALUE = 1024;
   /** The job id goes into a URL path: no dot first, nothing to escape. */
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
 
-  /** Reads and checks the first line of {@code in}; throws {@link IllegalArgumentException} naming the defect. */
+  /** Reads and checks the input from {@code in}; throws {@link IllegalArgumentException} naming the defect. */
   static JobInput read(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
@@ -38,10 +41,16 @@ record JobInput(URI orchestrator, Capability capability, String runId, String jo
     if (line.size() == 0) {
       throw new IllegalArgumentException("standard input holds no job input line");
     }
-    return parse(line.toByteArray());
+    return parse(line.toByteArray(), in);
   }
 
-  static JobInput parse(byte[] line) {
+  /** The first line alone, when it announces no secrets. */
+  static JobInput parse(byte[] line) throws IOException {
+    return parse(line, InputStream.nullInputStream());
+  }
+
+  /** The first line, then the secret lines it announces, read from {@code rest}. */
+  static JobInput parse(byte[] line, InputStream rest) throws IOException {
     int len = line.length;
     if (len > 0 && line[len - 1] == '\r') {
       len--;
@@ -54,8 +63,14 @@ record JobInput(URI orchestrator, Capability capability, String runId, String jo
     if (!JOB_ID.matcher(jobId).matches()) {
       throw new IllegalArgumentException("jobId " + Names.show(jobId) + " is not 1 to 128 of A-Z a-z 0-9 . _ - (no dot first)");
     }
-    return new JobInput(orchestrator, capability, value(o, "runId"), jobId, value(o, "repository"),
-        value(o, "ref"), value(o, "sha"), value(o, "workflow"), value(o, "jobName"));
+    String runId = value(o, "runId");
+    String repository = value(o, "repository");
+    String ref = value(o, "ref");
+    String sha = value(o, "sha");
+    String workflow = value(o, "workflow");
+    String jobName = value(o, "jobName");
+    JobSecrets secrets = JobSecrets.read(rest, Json.integer(o, "secrets"));
+    return new JobInput(orchestrator, capability, runId, jobId, repository, ref, sha, workflow, jobName, secrets);
   }
 
   private static String value(Map<String, Object> o, String key) {

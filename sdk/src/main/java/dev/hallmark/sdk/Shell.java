@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one {@code /bin/sh -c} command for {@link StepContext#sh}: in the workspace, with the
- * job's env added and every {@code HALLMARK_*} variable (and any variable holding a known secret)
- * removed, standard input closed, and its output relayed line by line, masked, into the step's
- * output streams.
+ * Runs one {@code /bin/sh -c} command for {@link StepContext#sh}: in the workspace, with every
+ * {@code HALLMARK_*} variable (and any inherited variable holding a known secret) removed, then
+ * the job's env and the command's own env added, standard input closed, and its output relayed
+ * line by line, masked, into the step's output streams.
  *
  * <pre>{@code
  * new Shell(workspace, job.env(), masker, out, err).run("make", deadlineNanos);
@@ -40,12 +40,18 @@ final class Shell {
 
   /** Runs {@code command}; throws {@link StepFailedException} on a non-zero exit or at the deadline. */
   void run(String command, long deadlineNanos) throws InterruptedException {
+    run(command, Map.of(), deadlineNanos);
+  }
+
+  /** Runs {@code command} with {@code extraEnv} added after the job's env (for this command only). */
+  void run(String command, Map<String, String> extraEnv, long deadlineNanos) throws InterruptedException {
     ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).directory(workspace.toFile());
     Map<String, String> childEnv = pb.environment();
     // ARCHITECTURE: commands a step starts get neither the capability nor any HALLMARK_* value.
     childEnv.entrySet().removeIf(e -> e.getKey().toUpperCase(Locale.ROOT).startsWith("HALLMARK_")
         || masker.containsSecret(e.getValue()) || masker.containsSecret(e.getKey()));
     childEnv.putAll(env);
+    childEnv.putAll(extraEnv); // after the secret filter: a step hands a command a secret this way
     Process process;
     try {
       process = pb.start();

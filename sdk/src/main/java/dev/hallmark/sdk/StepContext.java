@@ -1,7 +1,10 @@
 package dev.hallmark.sdk;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a running step can do: run commands, log, find its workspace and run, attest artifacts,
@@ -16,10 +19,13 @@ import java.util.List;
  * })
  * }</pre>
  *
- * <p>{@link #attestProvenance} and {@link #oidc()}{@code .token} need the orchestrator: in a local
- * execution (the workflow file started by hand) they throw {@link IllegalStateException} at once.
+ * <p>{@link #attestProvenance}, {@link #oidc()}{@code .token} and {@link #secret} need the
+ * orchestrator: in a local execution (the workflow file started by hand) they throw
+ * {@link IllegalStateException} at once.
  */
 public final class StepContext {
+  /** Fits a declared secret (65,536 bytes at most); Linux allows 128 KiB per variable. */
+  static final int MAX_SH_ENV_VALUE = 65_536;
   private final JobExecution job;
   private final String step;
   private final StepLog log;
@@ -44,7 +50,26 @@ public final class StepContext {
    * @throws StepFailedException "command exited with status N" on a non-zero exit status
    */
   public void sh(String command) {
+    sh(command, Map.of());
+  }
+
+  /**
+   * {@link #sh(String)} with extra environment variables for this one command, added after the
+   * job's {@code env} (a name in both takes this value). The way to hand a command a secret:
+   *
+   * <pre>{@code
+   * ctx.sh("./deploy.sh", Map.of("DEPLOY_TOKEN", ctx.secret("DEPLOY_TOKEN")));
+   * }</pre>
+   *
+   * Names follow {@link Job#env}'s rule ({@code HALLMARK_*} reserved); values are at most
+   * 65,536 characters, without NUL.
+   *
+   * @throws IllegalArgumentException for a bad name or value
+   * @throws StepFailedException "command exited with status N" on a non-zero exit status
+   */
+  public void sh(String command, Map<String, String> env) {
     live("sh");
+    Map<String, String> extra = checkEnv(env);
     if (command == null || command.isBlank()) {
       throw new Refusal.InvalidArgument("sh: command is empty");
     }
@@ -53,11 +78,63 @@ public final class StepContext {
     }
     log.info("$ " + Shell.firstLine(command));
     try {
-      job.shell().run(command, job.deadlineNanos());
+      job.shell().run(command, extra, job.deadlineNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StepFailedException("command interrupted");
     }
+  }
+
+  private static Map<String, String> checkEnv(Map<String, String> env) {
+    if (env == null) {
+      throw new Refusal.InvalidArgument("sh: env is null");
+    }
+    Map<String, String> copy = new LinkedHashMap<>();
+    env.forEach((key, value) -> {
+      if (key == null || !Job.ENV_NAME.matcher(key).matches()) {
+        throw new Refusal.InvalidArgument("sh: env name " + Names.show(key)
+            + " is invalid: use a letter or _ then letters, digits or _ (at most 128)");
+      }
+      if (key.toUpperCase(Locale.ROOT).startsWith("HALLMARK_")) {
+        throw new Refusal.InvalidArgument("sh: env name '" + key + "' is reserved (HALLMARK_*)");
+      }
+      // The value is never shown: it is often a secret.
+      if (value == null || value.indexOf('\0') >= 0 || value.length() > MAX_SH_ENV_VALUE) {
+        throw new Refusal.InvalidArgument("sh: env '" + key + "' has no value, holds a NUL character or is longer than "
+            + MAX_SH_ENV_VALUE + " characters");
+      }
+      copy.put(key, value);
+    });
+    return copy;
+  }
+
+  /**
+   * A declared secret of the run's repository ({@code hallmark secret set REPO NAME}): its value.
+   * The value and its base64 and URL-encoded forms are masked in the step's output and the
+   * stored log; pass it to a command with {@link #sh(String, Map)}, never in the command text.
+   *
+   * <pre>{@code
+   * String token = ctx.secret("DEPLOY_TOKEN");
+   * }</pre>
+   *
+   * @throws IllegalStateException when the secret is not declared for the run's repository, and
+   *     in a local execution
+   * @throws IllegalArgumentException for a name that is not 1 to 128 of {@code A-Z 0-9 _} (no
+   *     digit first)
+   */
+  public String secret(String name) {
+    live("secret");
+    if (name == null || !JobSecrets.NAME.matcher(name).matches()) {
+      throw new Refusal.InvalidArgument("secret name " + Names.show(name)
+          + " is invalid: use 1 to 128 of A-Z 0-9 _ (no digit first)");
+    }
+    client("secret"); // a local execution has no orchestrator, so nothing is declared
+    String value = job.secrets().value(name);
+    if (value == null) {
+      throw new Refusal.InvalidState("secret " + name + " is not declared for repository " + job.runInfo().repository()
+          + " (hallmark secret set " + job.runInfo().repository() + " " + name + " --data <data folder>)");
+    }
+    return value;
   }
 
   /** The step's log. */

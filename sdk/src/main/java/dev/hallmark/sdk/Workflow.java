@@ -37,7 +37,8 @@ import java.util.Map;
  *       "env":{…},"timeoutSeconds":…,"steps":[…]}]}}, jobs in declaration order; {@code "on"} is
  *       {@code {}} when the workflow has no trigger.
  *   <li>{@code --job NAME}: runs one job for the orchestrator, which writes the job input (one
- *       line of JSON holding the job capability) to standard input.
+ *       line of JSON holding the job capability, then one line per declared secret of the run's
+ *       repository) to standard input.
  * </ul>
  * The exit status is 0 when everything asked for succeeded, 1 otherwise (a failed step, an
  * invalid workflow, bad arguments), with a one-line reason on standard error.
@@ -216,7 +217,7 @@ public final class Workflow {
       line(out, "=== job " + job.name());
       RunInfo run = new RunInfo(RunInfo.LOCAL, RunInfo.LOCAL, RunInfo.LOCAL, RunInfo.LOCAL, RunInfo.LOCAL,
           job.name(), workflowPath);
-      boolean ok = new JobExecution(job, run, workspace, null, new Masker(), out, err).run();
+      boolean ok = new JobExecution(job, run, workspace, null, JobSecrets.NONE, new Masker(), out, err).run();
       line(ok ? out : err, "=== job " + job.name() + (ok ? " succeeded" : " failed"));
       succeeded.put(job.name(), ok);
       if (!ok) {
@@ -260,8 +261,11 @@ public final class Workflow {
     }
     Masker masker = new Masker();
     masker.add(input.capability().secret());
+    for (String value : input.secrets().values()) {
+      masker.addDeclared(value);
+    }
     OrchestratorClient client = new OrchestratorClient(input.orchestrator(), input.capability(), input.jobId(), masker);
-    boolean ok = new JobExecution(job, input.runInfo(), workspace, client, masker, out, err).run();
+    boolean ok = new JobExecution(job, input.runInfo(), workspace, client, input.secrets(), masker, out, err).run();
     return ok ? 0 : 1;
   }
 

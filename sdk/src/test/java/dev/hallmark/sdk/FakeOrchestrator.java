@@ -63,8 +63,13 @@ final class FakeOrchestrator implements AutoCloseable {
     }).toList();
   }
 
-  /** The one-line job input the orchestrator writes to the workflow JVM's standard input. */
+  /** The job input the orchestrator writes to the workflow JVM's standard input, without secrets. */
   String jobInput(String jobName) {
+    return jobInput(jobName, Map.of());
+  }
+
+  /** The job input line, then one line per declared secret, as the orchestrator writes them. */
+  String jobInput(String jobName, Map<String, String> secrets) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("orchestrator", url());
     m.put("capability", CAPABILITY);
@@ -76,7 +81,15 @@ final class FakeOrchestrator implements AutoCloseable {
     m.put("workflow", ".hallmark/workflows/Release.java");
     m.put("jobName", jobName);
     m.put("futureField", List.of(1, 2));
-    return Json.write(m) + "\n";
+    m.put("secrets", (long) secrets.size());
+    StringBuilder sb = new StringBuilder(Json.write(m)).append('\n');
+    secrets.forEach((name, value) -> {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("name", name);
+      line.put("value", value);
+      sb.append(Json.write(line)).append('\n');
+    });
+    return sb.toString();
   }
 
   private void handle(HttpExchange x) throws IOException {
