@@ -5,9 +5,9 @@ import dev.hallmark.orchestrator.intake.PushIntake;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
 import dev.hallmark.orchestrator.runner.Runner;
 import dev.hallmark.orchestrator.runner.SdkJar;
+import dev.hallmark.orchestrator.secret.DeclaredSecrets;
 import dev.hallmark.orchestrator.store.Store;
 import java.nio.file.Files;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.net.InetAddress;
@@ -22,9 +22,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hallmark serve}, {@code hallmark run}, {@code hallmark repo add|list} and {@code hallmark keys rotate}: one line on error, never a stack trace. */
+/** {@code hallmark serve}, {@code hallmark run}, {@code hallmark repo add|list}, {@code hallmark secret set|list|remove} and {@code hallmark keys rotate}: one line on error, never a stack trace. */
 @Command(name = "hallmark", mixinStandardHelpOptions = true, subcommands = {OrchestratorMain.Serve.class, OrchestratorMain.Run.class, OrchestratorMain.Keys.class,
-    OrchestratorMain.Repo.class},
+    OrchestratorMain.Repo.class, SecretCommand.class},
     description = "The Hallmark orchestrator.")
 public final class OrchestratorMain {
 
@@ -89,8 +89,8 @@ public final class OrchestratorMain {
       IntakeCredential credential = IntakeCredential.loadOrCreate(data, new SecureRandom());
       out.println((credential.isNew() ? "created the intake credential in " : "intake credential: ") + credential.file()
           + " (send it as Authorization: Bearer with POST /api/v1/events/push)");
-      Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), parallel, Set.of(),
-          line -> { }));
+      Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), parallel,
+          DeclaredSecrets.in(data), line -> { }));
       // One run at a time, in arrival order; each run's jobs use up to --parallel.
       ExecutorService runs = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hallmark-runs");

@@ -109,7 +109,8 @@ public final class LocalRun {
       o.registerRepository(source.repository, dir.toString(), "file://" + dir);
       log.println("hallmark: running " + source.repository + " " + source.ref + " " + source.sha);
       log.flush();
-      Runner runner = new Runner(o, new Runner.Settings(sdkJar, workRoot, 2, java.util.Set.of(), line -> {
+      Runner runner = new Runner(o, new Runner.Settings(sdkJar, workRoot, 2,
+          dev.hallmark.orchestrator.secret.DeclaredSecrets.in(data), line -> {
         log.println(line);
         log.flush();
       }));

@@ -9,6 +9,9 @@ import dev.hallmark.orchestrator.Orchestrator;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
 import dev.hallmark.orchestrator.jobs.Capability;
+import dev.hallmark.orchestrator.secret.RepositorySecrets;
+import dev.hallmark.orchestrator.secret.SecretForms;
+import dev.hallmark.orchestrator.secret.SecretSource;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.NewRun;
 import dev.hallmark.orchestrator.store.RunRecord;
@@ -36,8 +39,9 @@ import java.util.stream.Stream;
  * Runs the workflows of one commit: a fresh checkout per job (HEAD verified against the run's sha),
  * each workflow compiled once per run against the SDK jar, its graph learned from {@code --describe},
  * its jobs run as separate JVMs in {@code needs} order, up to {@link Settings#parallelism} at a
- * time. The job capability reaches the job JVM only on its standard input; its output is masked
- * line by line before it is stored or shown.
+ * time. The job capability and the declared secrets of the run's repository reach the job JVM only
+ * on its standard input (never {@code --describe}); its output is masked line by line before it is
+ * stored or shown.
  *
  * <pre>{@code
  * Runner runner = new Runner(orchestrator, Runner.Settings.defaults(sdkJar, workDir));
@@ -53,14 +57,14 @@ public final class Runner implements AutoCloseable {
 
   /**
    * @param liveLog receives every masked output line as {@code [job] line} (e.g. to stdout)
-   * @param declaredSecrets values masked in every job's output
+   * @param secrets the declared secrets a job of a repository receives (and its output is masked for)
    */
-  public record Settings(Path sdkJar, Path workDir, int parallelism, Set<String> declaredSecrets,
+  public record Settings(Path sdkJar, Path workDir, int parallelism, SecretSource secrets,
       Consumer<String> liveLog) {
     public Settings {
       requireNonNull(sdkJar, "sdkJar");
       requireNonNull(workDir, "workDir");
-      declaredSecrets = Set.copyOf(declaredSecrets);
+      requireNonNull(secrets, "secrets");
       requireNonNull(liveLog, "liveLog");
       if (parallelism < 1) {
         throw new OrchestratorException(Code.BAD_REQUEST, "parallelism must be at least 1");
@@ -68,7 +72,7 @@ public final class Runner implements AutoCloseable {
     }
 
     public static Settings defaults(Path sdkJar, Path workDir) {
-      return new Settings(sdkJar, workDir, 2, Set.of(), line -> {});
+      return new Settings(sdkJar, workDir, 2, SecretSource.NONE, line -> {});
     }
   }
 
@@ -546,12 +550,14 @@ public final class Runner implements AutoCloseable {
     JobRecord job = orchestrator.createJob(run.id(), node.name());
     Path ws = runDir.resolve("jobs").resolve(node.name());
     LogMasker masker = new LogMasker();
-    settings.declaredSecrets().forEach(masker::add);
     maskers.put(job.id(), masker);
     String status = JobRecord.FAILED;
     String reason;
     Process p = null;
     try (JobUsers.Lease lease = users.lease()) {
+      // Read at each job's start, so a secret set while serve runs applies to the next job.
+      RepositorySecrets secrets = settings.secrets().of(run.repository());
+      secrets.values().values().forEach(v -> SecretForms.of(v).forEach(masker::add));
       users.traversable(Files.createDirectories(ws.getParent()));
       if (!spare.takeInto(ws)) {
         Git.checkout(source, run.sha(), ws);
@@ -575,7 +581,7 @@ public final class Runner implements AutoCloseable {
       out.start();
       err.start();
       try (OutputStream stdin = p.getOutputStream()) {
-        stdin.write(jobInput(run, job, cap));
+        stdin.write(jobInput(run, job, cap, secrets));
         stdin.flush();
       } catch (IOException e) {
         // The JVM died before reading its input: its exit status says why.
@@ -624,7 +630,8 @@ public final class Runner implements AutoCloseable {
     return new JobOutcome(node.name(), job.id(), status, reason, ws);
   }
 
-  private byte[] jobInput(RunRecord run, JobRecord job, Capability cap) {
+  /** The job input line (with the capability), then one line per declared secret (sdk JobInput, JobSecrets). */
+  private byte[] jobInput(RunRecord run, JobRecord job, Capability cap, RepositorySecrets secrets) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("orchestrator", orchestrator.localUrl());
     m.put("capability", cap.reveal());
@@ -635,10 +642,18 @@ public final class Runner implements AutoCloseable {
     m.put("sha", run.sha());
     m.put("workflow", run.workflowPath());
     m.put("jobName", job.name());
-    byte[] json = StrictJson.write(m);
-    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-    line[json.length] = '\n';
-    return line;
+    m.put("secrets", secrets.values().size());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(StrictJson.write(m));
+    out.write('\n');
+    secrets.values().forEach((name, value) -> {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("name", name);
+      line.put("value", value);
+      out.writeBytes(StrictJson.write(line));
+      out.write('\n');
+    });
+    return out.toByteArray();
   }
 
   /**
