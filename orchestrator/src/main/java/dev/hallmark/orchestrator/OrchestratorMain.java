@@ -130,8 +130,8 @@ public final class OrchestratorMain {
     @Option(names = "--out", description = "Output folder (default ./hallmark-out).")
     Path out = Path.of("hallmark-out");
 
-    @Option(names = "--data", description = "Data folder kept across runs: issuer keys and identity, runs "
-        + "(default ${XDG_DATA_HOME:-~/.local/share}/hallmark/run).")
+    @Option(names = "--data", description = "Data folder kept across runs: issuer keys and identity, runs, "
+        + "declared secrets (default ${XDG_DATA_HOME:-~/.local/share}/hallmark/run).")
     Path data;
 
     @Option(names = "--attest-rate", paramLabel = "N", description = "Attestations a job may make per second "

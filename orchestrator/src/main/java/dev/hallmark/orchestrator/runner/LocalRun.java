@@ -41,6 +41,9 @@ import java.util.stream.Stream;
  * date (so the same files give the same sha), ref {@code refs/heads/main}, repository
  * {@code local/<folder name>}.
  *
+ * <p>Declared secrets: jobs receive those the data folder's {@code secrets/} holds for the
+ * repository name above ({@code hallmark secret set}); a name without {@code /} has none.
+ *
  * <p>Issuer identity: the data folder keeps the issuer keys and one issuer string, chosen on first
  * use as {@code http://127.0.0.1:<free port>/oidc}. Later runs listen on that port when it is free
  * and on any port otherwise; tokens always carry the stored issuer, so every bundle the data folder
