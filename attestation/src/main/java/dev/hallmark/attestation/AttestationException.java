@@ -28,6 +28,8 @@ public final class AttestationException extends RuntimeException {
     TRUST_ROOT,
     /** A statement breaks FORMATS §3. */
     STATEMENT,
+    /** A transparency-log text (proof, checkpoint, note, policy, vkey) breaks FORMATS §8. */
+    LOG,
     /** Reading a file or stream failed. */
     IO
   }

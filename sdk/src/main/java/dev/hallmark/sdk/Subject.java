@@ -103,8 +103,10 @@ public record Subject(String name, String sha256) {
       if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f)) {
         throw new Refusal.InvalidArgument("subject name " + Names.show(name) + " holds a control character");
       }
-      if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
-        throw new Refusal.InvalidArgument("subject name " + Names.show(name) + " holds a bidirectional control character");
+      // FORMATS §3 (revision 2, exhaustive): invisible and bidirectional marks.
+      if (cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e)
+          || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff) {
+        throw new Refusal.InvalidArgument("subject name " + Names.show(name) + " holds an invisible or bidirectional control character");
       }
       bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
       i += Character.charCount(cp);

@@ -43,7 +43,8 @@ class SubjectTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "a\u0000b", "a\u001fb", "a\nb", "a\u007fb", "a\u0080b", "a\u009fb", "a\u202ab",
-      "a\u202eb", "a\u2066b", "a\u2069b", "a\ud800b", "a\udc00b"})
+      "a\u202eb", "a\u2066b", "a\u2069b", "a\ud800b", "a\udc00b", "a\u061cb", "a\u200bb", "a\u200fb", "a\u2028b",
+      "a\u2029b", "a\ufeffb"})
   void rejectsNamesBreakingFormatsSection3(String name) {
     assertThrows(IllegalArgumentException.class, () -> Subject.ofDigest(name, DIGEST));
     assertThrows(IllegalArgumentException.class, () -> Subject.ofPath(name, "does-not-matter"));

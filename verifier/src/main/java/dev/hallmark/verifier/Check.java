@@ -1,7 +1,7 @@
 package dev.hallmark.verifier;
 
 /**
- * The nine checks of FORMATS §6, in the order they run. {@link #wireName()} is the stable name
+ * The ten checks of FORMATS §6, in the order they run. {@link #wireName()} is the stable name
  * that appears in {@code --json} output and messages.
  *
  * <pre>{@code
@@ -17,6 +17,7 @@ public enum Check {
   SIGNATURE("signature"),
   STATEMENT("statement"),
   BUILD_CONTEXT("build-context"),
+  LOG("log"),
   ARTIFACT("artifact"),
   POLICY("policy");
 

@@ -27,9 +27,11 @@ public final class VerificationPolicy {
   private final boolean artifactMustBeNamed;
   private final Map<String, String> expectations;
   private final Clock clock;
+  private final Path logPolicy;
 
   private VerificationPolicy(Builder b) {
     this.trustRoot = b.trustRoot;
+    this.logPolicy = b.logPolicy;
     this.artifact = b.artifact;
     this.artifactMustBeNamed = b.artifactMustBeNamed;
     // Only the expectations that were set, in the builder's fixed order; the builder is left as it
@@ -70,9 +72,17 @@ public final class VerificationPolicy {
     return expectations;
   }
 
-  /** The clock for the "issued in the future" rule of FORMATS §2. */
+  /** The clock for the "issued in the future" rule of FORMATS §2 and the cosignature rule of §8.4. */
   public Clock clock() {
     return clock;
+  }
+
+  /**
+   * A tlog-policy file that replaces the trust root's policy text ({@code --log-policy}, FORMATS
+   * §7), or {@code null}. Read and parsed by the {@code trust-root} check.
+   */
+  public Path logPolicy() {
+    return logPolicy;
   }
 
   /** Builds a policy; each expectation is set at most once. */
@@ -83,6 +93,7 @@ public final class VerificationPolicy {
     private boolean withoutArtifact;
     private final Map<String, String> expectations = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
+    private Path logPolicy;
 
     private Builder(TrustRootSource trustRoot) {
       this.trustRoot = requireNonNull(trustRoot, "trustRoot");
@@ -132,6 +143,12 @@ public final class VerificationPolicy {
 
     public Builder expectSha(String sha) {
       return expect("sha", sha);
+    }
+
+    /** Replaces the trust root's log policy text with this file's (FORMATS §7 {@code --log-policy}). */
+    public Builder logPolicy(Path file) {
+      this.logPolicy = java.util.Objects.requireNonNull(file, "file");
+      return this;
     }
 
     public Builder clock(Clock clock) {

@@ -19,6 +19,7 @@ public record VerificationResult(
     Identity identity,
     List<VerifiedSubject> subjects,
     ArtifactDigest artifact,
+    LogEntry log,
     Map<String, String> policy) {
 
   public VerificationResult {
@@ -27,7 +28,7 @@ public record VerificationResult(
     policy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(policy));
   }
 
-  /** True when all nine checks ran and passed. */
+  /** True when all ten checks ran and passed. */
   public boolean isVerified() {
     return checks.size() == Check.values().length && checks.stream().allMatch(CheckOutcome::ok);
   }
@@ -47,7 +48,7 @@ public record VerificationResult(
     return last.ok() ? null : last;
   }
 
-  /** The FORMATS §7 object: verified, failedCheck, checks, identity, subjects, artifact, policy. */
+  /** The FORMATS §7 object: verified, failedCheck, checks, identity, subjects, artifact, log, policy. */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("verified", isVerified());
@@ -73,6 +74,7 @@ public record VerificationResult(
       m.put("subjects", s);
     }
     m.put("artifact", artifact == null ? null : artifact.toJson());
+    m.put("log", log == null ? null : log.toJson());
     m.put("policy", new LinkedHashMap<>(policy));
     return m;
   }
@@ -83,6 +85,6 @@ public record VerificationResult(
    */
   public static VerificationResult usageError(Check stage, String message, Map<String, String> policy) {
     return new VerificationResult(
-        List.of(new CheckOutcome(stage, false, message)), null, null, null, policy);
+        List.of(new CheckOutcome(stage, false, message)), null, null, null, null, policy);
   }
 }

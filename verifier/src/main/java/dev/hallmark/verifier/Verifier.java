@@ -28,7 +28,7 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
- * The verification pipeline of FORMATS §6: nine checks in order, stopping at the first failure.
+ * The verification pipeline of FORMATS §6: ten checks in order, stopping at the first failure.
  * Bad input of any kind is a failed check with a one-line message, never an exception. Thread
  * safe: one instance may verify many bundles at once.
  *
@@ -98,12 +98,67 @@ public final class Verifier {
     return new Run(policy).run(bundle);
   }
 
+  /**
+   * FORMATS §2 (revision 2): claims whose value breaks the table's form fail {@code token}: {@code
+   * sha} 40 lowercase hex, {@code payload_sha256} 64 lowercase hex, {@code run_id} and {@code
+   * run_attempt} plain decimal.
+   */
+  private static void checkClaimForms(JsonObject claims) throws Failed {
+    if (!Hex.isLowerHex(claims.requireString("sha"), 40)) {
+      throw new Failed("token claim 'sha' is not 40 lowercase hex digits");
+    }
+    if (!Hex.isLowerHex(claims.requireString("payload_sha256"), 64)) {
+      throw new Failed("token claim 'payload_sha256' is not 64 lowercase hex digits");
+    }
+    for (String name : List.of("run_id", "run_attempt")) {
+      if (!isDecimal(claims.requireString(name))) {
+        throw new Failed("token claim '" + name + "' is not a plain decimal number");
+      }
+    }
+  }
+
+  /** FORMATS conventions: ASCII digits, no sign, no leading zero unless the number is 0. */
+  static boolean isDecimal(String s) {
+    if (s.isEmpty() || (s.length() > 1 && s.charAt(0) == '0')) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** FORMATS §7: a --log-policy file that cannot be read or is not a valid policy fails trust-root. */
+  private static dev.hallmark.attestation.tlog.LogPolicy readLogPolicy(Path file) throws Failed {
+    byte[] bytes;
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      bytes = in.readNBytes(dev.hallmark.attestation.tlog.LogPolicy.MAX_BYTES + 1);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new Failed("cannot read the log policy " + file);
+    }
+    try {
+      return dev.hallmark.attestation.tlog.LogPolicy.parse(bytes);
+    } catch (AttestationException e) {
+      throw new Failed("invalid log policy " + file + ": " + e.getMessage());
+    }
+  }
+
   /** A signal that a check failed; carries its one-line message. */
   private static final class Failed extends Exception {
     private static final long serialVersionUID = 1L;
+    /** The stable code of the rule that failed, where the check names one. */
+    final String rule;
 
     Failed(String message) {
+      this(null, message);
+    }
+
+    Failed(String rule, String message) {
       super(message, null, false, false);
+      this.rule = rule;
     }
   }
 
@@ -114,6 +169,9 @@ public final class Verifier {
     private Identity identity;
     private List<VerifiedSubject> subjects;
     private ArtifactDigest artifactDigest;
+    private LogEntry logEntry;
+    private TrustKey tokenKey;
+    private long tokenIat;
 
     private Bundle bundle;
     private TrustRoot trustRoot;
@@ -134,11 +192,12 @@ public final class Verifier {
         pass(Check.SIGNATURE, checkSignature());
         pass(Check.STATEMENT, checkStatement());
         pass(Check.BUILD_CONTEXT, checkBuildContext());
+        pass(Check.LOG, checkLog());
         pass(Check.ARTIFACT, checkArtifact());
         pass(Check.POLICY, checkPolicy());
       } catch (Failed f) {
         Check current = Check.values()[outcomes.size()];
-        outcomes.add(new CheckOutcome(current, false, f.getMessage()));
+        outcomes.add(new CheckOutcome(current, false, f.getMessage(), f.rule));
       } catch (RuntimeException e) {
         // Fail closed: an unexpected error fails the check that was running.
         Check current = Check.values()[outcomes.size()];
@@ -146,7 +205,7 @@ public final class Verifier {
             new CheckOutcome(current, false, "unexpected error: " + e.getClass().getSimpleName()));
       }
       return new VerificationResult(
-          outcomes, identity, subjects, artifactDigest, policy.expectations());
+          outcomes, identity, subjects, artifactDigest, logEntry, policy.expectations());
     }
 
     private void pass(Check check, String message) {
@@ -184,7 +243,13 @@ public final class Verifier {
       if (trustRoot == null) {
         throw new Failed("no trust root was loaded");
       }
-      return "issuer " + trustRoot.issuer() + " with " + trustRoot.keys().size() + " usable key(s)";
+      if (policy.logPolicy() != null) {
+        // FORMATS §7: --log-policy replaces the policy text; since stays the trust root's, else 0.
+        trustRoot = trustRoot.withLog(new dev.hallmark.attestation.trustroot.TrustRootLog(
+            readLogPolicy(policy.logPolicy()), trustRoot.log() == null ? 0 : trustRoot.log().since()));
+      }
+      return "issuer " + trustRoot.issuer() + " with " + trustRoot.keys().size() + " usable key(s)"
+          + (trustRoot.log() == null ? "" : " and a log policy (quorum " + trustRoot.log().policy().quorum() + ")");
     }
 
     // 3 ---------------------------------------------------------------- token
@@ -236,6 +301,7 @@ public final class Verifier {
         for (String name : STRING_CLAIMS) {
           claims.requireString(name);
         }
+        checkClaimForms(claims);
         long iat = claims.requireTime("iat");
         claims.requireTime("nbf"); // FORMATS §2: a number, not compared with the clock
         long exp = claims.requireTime("exp");
@@ -254,6 +320,8 @@ public final class Verifier {
         if (!key.issuedWithinPeriod(iat)) {
           throw new Failed("token iat falls outside the nbf/exp period of key '" + kidString + "'");
         }
+        tokenKey = key;
+        tokenIat = iat;
         Object cnf = claims.get("cnf");
         if (cnf != null && !(cnf instanceof JsonObject)) {
           throw new Failed("token claim 'cnf' is not an object");
@@ -421,6 +489,17 @@ public final class Verifier {
                 ? "statement " + statementField + " is missing"
                 : "statement " + statementField + " does not equal the token's " + claim);
       }
+    }
+
+    // 8 ---------------------------------------------------------------- log
+    private String checkLog() throws Failed {
+      long now = policy.clock().instant().getEpochSecond();
+      LogCheck.Outcome o = LogCheck.verify(trustRoot.log(), tokenKey, tokenIat, bundle.identityToken(), bundle.logProof(), now);
+      if (!o.ok()) {
+        throw new Failed(o.rule(), o.message());
+      }
+      logEntry = o.entry();
+      return o.message();
     }
 
     // 8 ---------------------------------------------------------------- artifact

@@ -57,7 +57,7 @@ class BuildContextCheckTest {
   @EnumSource(BuildContextField.class)
   void rejectsClaimThatDiffersFromStatement(BuildContextField field) {
     BundleForge f = BundleForge.valid();
-    f.claims.put(field.claim, f.claims.get(field.claim) + "-other");
+    f.claims.put(field.claim, field.differentValue((String) f.claims.get(field.claim)));
     assertFailsAt(Check.BUILD_CONTEXT, verify(f));
   }
 

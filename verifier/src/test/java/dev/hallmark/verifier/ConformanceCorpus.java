@@ -35,11 +35,16 @@ public final class ConformanceCorpus {
   }
 
   public static ConformanceCorpus load() {
+    return load("conformance");
+  }
+
+  /** A corpus of the shared vectors by folder name: {@code conformance} (v1) or {@code log} (revision 2, §8). */
+  public static ConformanceCorpus load(String name) {
     String shared = System.getProperty("hallmark.shared.dir");
     Path dir =
         shared != null
-            ? Path.of(shared, "vectors", "conformance")
-            : Path.of("..", "..", "shared", "vectors", "conformance");
+            ? Path.of(shared, "vectors", name)
+            : Path.of("..", "..", "shared", "vectors", name);
     Path manifestFile = dir.resolve("manifest.json");
     assertTrue(Files.isRegularFile(manifestFile), "conformance corpus missing: " + manifestFile.toAbsolutePath());
     try {
@@ -90,7 +95,7 @@ public final class ConformanceCorpus {
       order.add(k.wireName());
     }
     if (verified) {
-      assertEquals(order, names, "a verified result lists all nine checks");
+      assertEquals(order, names, "a verified result lists all ten checks");
       JsonObject identity = expect.requireObject("identity");
       Map<String, Object> outIdentity = asMap(out.get("identity"));
       assertNotNull(outIdentity, "identity");
@@ -112,12 +117,36 @@ public final class ConformanceCorpus {
       } else {
         assertNull(nullable(out.get("artifact")), "artifact");
       }
+      if (expect.has("log")) {
+        assertLog(expect.get("log"), out.get("log"));
+      }
       Map<String, Object> policy = asMap(out.get("policy"));
       JsonObject expectedPolicy = expect.requireObject("policy");
       assertEquals(new LinkedHashMap<>(expectedPolicy.members()), new LinkedHashMap<>(policy), "policy");
     } else {
       assertFalse(names.isEmpty());
       assertEquals(order.subList(0, order.indexOf(expectedFailed) + 1), names, "checks run in order up to the failing one");
+    }
+  }
+
+  /** The §7 {@code log} member: null, or origin, index, treeSize, witnesses, witnessedBefore exactly. */
+  private static void assertLog(Object expected, Object actual) {
+    Map<String, Object> e = asMap(expected);
+    Map<String, Object> a = asMap(actual);
+    if (e == null) {
+      assertNull(a, "log");
+      return;
+    }
+    assertNotNull(a, "log");
+    assertEquals(e.keySet(), a.keySet(), "log members");
+    for (String k : e.keySet()) {
+      Object ev = nullable(e.get(k));
+      Object av = nullable(a.get(k));
+      if (ev instanceof Number n && av instanceof Number m) {
+        assertEquals(n.toString(), m.toString(), "log." + k);
+      } else {
+        assertEquals(ev, av, "log." + k);
+      }
     }
   }
 

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every case of the shared conformance corpus, in process, through the verifier library. */
+/**
+ * Every case of the shared conformance corpora, in process, through the verifier library: the v1
+ * corpus, and the revision-2 transparency-log corpus (FORMATS §8) in {@link LogCorpus}.
+ */
 class ConformanceTest {
   private static final ConformanceCorpus CORPUS = ConformanceCorpus.load();
 
@@ -35,6 +38,12 @@ class ConformanceTest {
   }
 
   private static void check(JsonObject c) throws Exception {
+    check(CORPUS, c);
+  }
+
+  /** Runs one manifest case of {@code corpus} through the library and checks the §7 object. */
+  static void check(ConformanceCorpus corpus, JsonObject c) throws Exception {
+    final ConformanceCorpus CORPUS = corpus;
     VerificationPolicy.Builder policy =
         VerificationPolicy.builder(TrustRootSource.file(CORPUS.resolve(c.requireString("trustRoot"))));
     Object artifact = c.get("artifact");
@@ -55,6 +64,9 @@ class ConformanceTest {
         default -> throw new AssertionError("unknown flag in manifest: " + flag);
       }
     }
+    if (c.get("logPolicy") instanceof String logPolicy) {
+      policy.logPolicy(CORPUS.resolve(logPolicy));
+    }
     Path bundle = CORPUS.resolve(c.requireString("bundle"));
     VerificationResult result = new Verifier().verify(() -> readBundle(bundle), policy.build());
     ConformanceCorpus.assertResult(c.requireObject("expect"), result.toJson());
@@ -65,6 +77,22 @@ class ConformanceTest {
       return Files.readAllBytes(bundle);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("cannot read bundle " + bundle);
+    }
+  }
+
+  /** The transparency-log corpus ({@code vectors/log}): FORMATS §8 and revision 2's clarifications. */
+  @org.junit.jupiter.api.Nested
+  class LogCorpus {
+    private final ConformanceCorpus log = ConformanceCorpus.load("log");
+
+    @Test
+    void corpusIsPresentAndComplete() {
+      assertTrue(log.cases.size() >= 24, "expected the full log corpus, found " + log.cases.size());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCase() {
+      return log.cases.stream().map(c -> DynamicTest.dynamicTest(c.requireString("id"), () -> check(log, c)));
     }
   }
 }

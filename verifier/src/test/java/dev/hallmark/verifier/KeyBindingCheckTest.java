@@ -133,12 +133,13 @@ class KeyBindingCheckTest {
 
   /** FORMATS §2: payload_sha256 is lowercase hex; an uppercase spelling does not equal it. */
   @Test
-  void rejectsUppercasePayloadSha256() {
+  void rejectsUppercasePayloadSha256AtTokenByItsForm() {
+    // FORMATS §2 (revision 2): a claim that breaks the table's form fails token, before any binding.
     BundleForge f = BundleForge.valid();
     f.autoPayloadSha256 = false;
     f.claims.put(
         "payload_sha256", Sha256.hex(Sha256.of(f.statementBytes())).toUpperCase(Locale.ROOT));
-    assertFailsAt(Check.KEY_BINDING, verify(f));
+    assertFailsAt(Check.TOKEN, verify(f));
   }
 
   // ------------------------------------------------------------ publicKey (§5)

@@ -195,7 +195,7 @@ class StatementCheckTest {
 
   /** Both ends of every forbidden range of FORMATS §3. */
   @ParameterizedTest
-  @ValueSource(ints = {0x00, 0x0A, 0x1F, 0x7F, 0x9F, 0x202A, 0x202D, 0x2066, 0x2069})
+  @ValueSource(ints = {0x00, 0x0A, 0x1F, 0x7F, 0x9F, 0x061C, 0x200B, 0x200F, 0x2028, 0x2029, 0x202A, 0x202D, 0x2066, 0x2069, 0xFEFF})
   void rejectsSubjectNameWithControlCharacter(int codePoint) {
     BundleForge f = BundleForge.valid();
     f.statement.put("subject", List.of(subject("app" + Character.toString(codePoint) + ".tgz")));
@@ -204,7 +204,7 @@ class StatementCheckTest {
 
   /** Just outside the forbidden ranges, and beyond the BMP. */
   @ParameterizedTest
-  @ValueSource(ints = {0x20, 0x7E, 0xA0, 0x2029, 0x202F, 0x2065, 0x206A, 0x1F4E6})
+  @ValueSource(ints = {0x20, 0x7E, 0xA0, 0x061B, 0x061D, 0x200A, 0x2010, 0x2027, 0x202F, 0x2065, 0x206A, 0xFEFE, 0x1F4E6})
   void acceptsSubjectNameWithNeighbourOfForbiddenRange(int codePoint) {
     BundleForge f = BundleForge.valid();
     f.statement.put("subject", List.of(subject("app" + Character.toString(codePoint) + ".tgz")));

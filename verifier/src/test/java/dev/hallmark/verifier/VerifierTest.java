@@ -130,11 +130,11 @@ class VerifierTest {
   }
 
   @Test
-  void checksAreTheNineOfSection6InOrder() {
+  void checksAreTheTenOfSection6InOrder() {
     List<String> expected =
         List.of(
             "bundle", "trust-root", "token", "key-binding", "signature", "statement",
-            "build-context", "artifact", "policy");
+            "build-context", "log", "artifact", "policy");
     List<String> names = new ArrayList<>();
     for (Check c : Check.values()) {
       names.add(c.wireName());
@@ -169,6 +169,10 @@ class VerifierTest {
       case SIGNATURE -> f.envelopeSigner = pae -> new ArrayList<>();
       case STATEMENT -> f.statement.put("_type", "https://in-toto.io/Statement/v0.1");
       case BUILD_CONTEXT -> f.statementAt("predicate", "buildDefinition", "internalParameters").put("jobName", "other");
+      case LOG -> { // a revoked key, and no log policy to date its token: FORMATS §8.4 step 5
+        f.issuerJwkExtras.put("revokedAt", BundleForge.IAT + 1);
+        policy = policyFor(f);
+      }
       case ARTIFACT -> artifact = Files.write(dir.resolve("other.tgz"), new byte[] {1, 2, 3});
       case POLICY -> policy.expectRepository("acme/other");
     }
@@ -214,7 +218,9 @@ class VerifierTest {
     assertEquals(true, json.get("verified"));
     assertTrue(json.containsKey("failedCheck"));
     assertNull(json.get("failedCheck"));
-    assertEquals(9, ((List<?>) json.get("checks")).size());
+    assertEquals(10, ((List<?>) json.get("checks")).size());
+    assertTrue(json.containsKey("log"));
+    assertNull(json.get("log"), "no log policy applies: log is null");
 
     Map<?, ?> identity = (Map<?, ?>) json.get("identity");
     assertEquals(
@@ -267,7 +273,7 @@ class VerifierTest {
    */
   private static void assertSection7Shape(Map<String, Object> json) {
     assertEquals(
-        List.of("verified", "failedCheck", "checks", "identity", "subjects", "artifact", "policy"),
+        List.of("verified", "failedCheck", "checks", "identity", "subjects", "artifact", "log", "policy"),
         List.copyOf(json.keySet()));
     for (Object c : (List<?>) json.get("checks")) {
       assertEquals(List.of("name", "ok", "message"), List.copyOf(((Map<?, ?>) c).keySet()));

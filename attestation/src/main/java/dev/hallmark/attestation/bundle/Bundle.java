@@ -21,7 +21,7 @@ import java.util.Map;
  * String token = bundle.identityToken();
  * }</pre>
  */
-public record Bundle(String identityToken, JsonObject publicKey, Envelope dsseEnvelope) {
+public record Bundle(String identityToken, JsonObject publicKey, Envelope dsseEnvelope, String logProof) {
   public static final String MEDIA_TYPE = "application/vnd.hallmark.bundle.v1+json";
   /** FORMATS §3/§5: a bundle's file name is {@code <first subject name>.hallmark.json}. */
   public static final String FILE_SUFFIX = ".hallmark.json";
@@ -30,6 +30,16 @@ public record Bundle(String identityToken, JsonObject publicKey, Envelope dsseEn
     requireNonNull(identityToken, "identityToken");
     requireNonNull(publicKey, "publicKey");
     requireNonNull(dsseEnvelope, "dsseEnvelope");
+  }
+
+  /** A bundle without a transparency-log proof. */
+  public Bundle(String identityToken, JsonObject publicKey, Envelope dsseEnvelope) {
+    this(identityToken, publicKey, dsseEnvelope, null);
+  }
+
+  /** This bundle carrying {@code proof} (a c2sp.org/tlog-proof@v1 text, FORMATS §8.3). */
+  public Bundle withLogProof(String proof) {
+    return new Bundle(identityToken, publicKey, dsseEnvelope, requireNonNull(proof, "proof"));
   }
 
   /** Parses bundle bytes; fails with a one-line {@link AttestationException}. */
@@ -42,8 +52,10 @@ public record Bundle(String identityToken, JsonObject publicKey, Envelope dsseEn
     JsonObject material = root.requireObject("verificationMaterial");
     String token = material.requireString("identityToken");
     JsonObject publicKey = material.requireObject("publicKey");
+    // FORMATS §5: a logProof that is not a string fails `bundle`; its content is the log check's.
+    String logProof = material.optString("logProof");
     Envelope envelope = Envelope.fromJson(root.requireObject("dsseEnvelope"));
-    return new Bundle(token, publicKey, envelope);
+    return new Bundle(token, publicKey, envelope, logProof);
   }
 
   /** The JSON tree, members in FORMATS §5 order. */
@@ -51,6 +63,9 @@ public record Bundle(String identityToken, JsonObject publicKey, Envelope dsseEn
     Map<String, Object> material = new LinkedHashMap<>();
     material.put("identityToken", identityToken);
     material.put("publicKey", publicKey);
+    if (logProof != null) {
+      material.put("logProof", logProof);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mediaType", MEDIA_TYPE);
     m.put("verificationMaterial", material);

@@ -50,8 +50,8 @@ public record Subject(String name, Map<String, String> digest) {
   }
 
   /**
-   * FORMATS §3: 1 to 1024 UTF-8 bytes; no U+0000–U+001F, U+007F–U+009F, U+202A–U+202E or
-   * U+2066–U+2069. A string that is not valid Unicode (a lone surrogate) has no UTF-8 form and
+   * FORMATS §3: 1 to 1024 UTF-8 bytes; none of the characters of {@link #isForbidden} (controls,
+   * invisible and bidirectional marks). A string that is not valid Unicode (a lone surrogate) has no UTF-8 form and
    * fails too. Throws {@link Code#STATEMENT}.
    */
   public static void checkSubjectName(String name) {
@@ -66,7 +66,7 @@ public record Subject(String name, Map<String, String> digest) {
       }
       if (isForbidden(cp)) {
         throw new AttestationException(
-            Code.STATEMENT, String.format("subject name holds the control character U+%04X", cp));
+            Code.STATEMENT, String.format("subject name holds the forbidden character U+%04X", cp));
       }
       bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
       i += Character.charCount(cp);
@@ -77,11 +77,18 @@ public record Subject(String name, Map<String, String> digest) {
     }
   }
 
-  private static boolean isForbidden(int cp) {
+  /**
+   * FORMATS §3 (revision 2, exhaustive): controls U+0000–U+001F and U+007F–U+009F, and U+061C,
+   * U+200B–U+200F, U+2028–U+202E, U+2066–U+2069, U+FEFF (invisible and bidirectional marks).
+   */
+  public static boolean isForbidden(int cp) {
     return cp <= 0x1F
         || (cp >= 0x7F && cp <= 0x9F)
-        || (cp >= 0x202A && cp <= 0x202E)
-        || (cp >= 0x2066 && cp <= 0x2069);
+        || cp == 0x061C
+        || (cp >= 0x200B && cp <= 0x200F)
+        || (cp >= 0x2028 && cp <= 0x202E)
+        || (cp >= 0x2066 && cp <= 0x2069)
+        || cp == 0xFEFF;
   }
 
   /**

@@ -31,10 +31,12 @@ public final class TrustRoot {
   private final JsonObject jwks;
   private final List<TrustKey> keys;
   private final Map<String, TrustKey> byKid;
+  private final TrustRootLog log;
 
-  private TrustRoot(String issuer, JsonObject jwks, List<TrustKey> keys) {
+  private TrustRoot(String issuer, JsonObject jwks, List<TrustKey> keys, TrustRootLog log) {
     this.issuer = issuer;
     this.jwks = jwks;
+    this.log = log;
     this.keys = List.copyOf(keys);
     Map<String, TrustKey> m = new HashMap<>();
     for (TrustKey k : keys) {
@@ -53,15 +55,28 @@ public final class TrustRoot {
     } catch (AttestationException e) {
       throw invalid(e.getMessage());
     }
-    return of(shaped(() -> root.requireString("issuer")), shaped(() -> root.requireObject("jwks")));
+    Object log = root.get("log");
+    return of(shaped(() -> root.requireString("issuer")), shaped(() -> root.requireObject("jwks")),
+        log == null ? null : TrustRootLog.fromJson(log));
   }
 
   /** Builds a trust root from an issuer and a JWK Set (the online form's two documents). */
   public static TrustRoot of(String issuer, JsonObject jwks) {
+    return of(issuer, jwks, null);
+  }
+
+  /**
+   * Builds a trust root from an issuer, a JWK Set and an optional log policy (the discovery
+   * document's {@code hallmark_log}, FORMATS §1).
+   */
+  public static TrustRoot of(String issuer, JsonObject jwks, TrustRootLog log) {
     requireNonNull(issuer, "issuer");
     requireNonNull(jwks, "jwks");
     if (issuer.isEmpty()) {
       throw invalid("issuer is empty");
+    }
+    if (issuer.indexOf('?') >= 0 || issuer.indexOf('#') >= 0) {
+      throw invalid("issuer contains '?' or '#'");
     }
     List<Object> entries = shaped(() -> jwks.requireArray("keys"));
     List<TrustKey> usable = new ArrayList<>();
@@ -81,7 +96,7 @@ public final class TrustRoot {
       }
       usable.add(key);
     }
-    return new TrustRoot(issuer, jwks, usable);
+    return new TrustRoot(issuer, jwks, usable, log);
   }
 
   /** A usable key, {@code null} for a key the verifier cannot use, or an invalid trust root. */
@@ -103,13 +118,14 @@ public final class TrustRoot {
     String kid = shaped(() -> jwk.optString("kid"), where);
     Long nbf = shaped(() -> jwk.optTime("nbf"), where);
     Long exp = shaped(() -> jwk.optTime("exp"), where);
+    Long revokedAt = shaped(() -> jwk.optTime("revokedAt"), where);
     P256PublicKey publicKey;
     try {
       publicKey = P256PublicKey.fromJwk(jwk);
     } catch (AttestationException e) {
       throw invalid(where + ": " + e.getMessage());
     }
-    return new TrustKey(kid, publicKey, nbf, exp, jwk);
+    return new TrustKey(kid, publicKey, nbf, exp, revokedAt, jwk);
   }
 
   public String issuer() {
@@ -126,6 +142,16 @@ public final class TrustRoot {
     return byKid.get(kid);
   }
 
+  /** The transparency-log policy (FORMATS §8.2), or {@code null} when the trust root names no log. */
+  public TrustRootLog log() {
+    return log;
+  }
+
+  /** This trust root with {@code log} in place of its own (a verifier's {@code --log-policy}). */
+  public TrustRoot withLog(TrustRootLog log) {
+    return new TrustRoot(issuer, jwks, keys, log);
+  }
+
   /** The JWK Set as given, skipped keys included. */
   public JsonObject jwks() {
     return jwks;
@@ -136,6 +162,9 @@ public final class TrustRoot {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("issuer", issuer);
     m.put("jwks", jwks);
+    if (log != null) {
+      m.put("log", log.toJson());
+    }
     return StrictJson.writePretty(m);
   }
 

@@ -49,6 +49,19 @@ public enum BuildContextField {
     return path[path.length - 1];
   }
 
+  /**
+   * Another value of the same form as the claim {@code value} (FORMATS §2 revision 2 makes a claim
+   * of the wrong form fail {@code token}, so a mismatch must keep the form): another commit for
+   * {@code sha}, another decimal for {@code run_id}/{@code run_attempt}, a suffixed string else.
+   */
+  public String differentValue(String value) {
+    return switch (this) {
+      case GIT_COMMIT -> (value.charAt(0) == '0' ? "1" : "0") + value.substring(1);
+      case RUN_ID, RUN_ATTEMPT -> value + "1";
+      default -> value + "-other";
+    };
+  }
+
   /** A short id for names of vectors and tests: {@code git-commit}. */
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -23,7 +23,7 @@ class TrustKeyTest {
   }
 
   private static TrustKey key(Long nbf, Long exp) {
-    return new TrustKey("k", PUB, nbf, exp, JWK);
+    return new TrustKey("k", PUB, nbf, exp, null, JWK);
   }
 
   @Test
@@ -74,8 +74,8 @@ class TrustKeyTest {
 
   @Test
   void requiresPublicKeyAndJwk() {
-    assertThrows(NullPointerException.class, () -> new TrustKey("k", null, null, null, JWK));
-    assertThrows(NullPointerException.class, () -> new TrustKey("k", PUB, null, null, null));
-    new TrustKey(null, PUB, null, null, JsonObject.of(Map.of()));
+    assertThrows(NullPointerException.class, () -> new TrustKey("k", null, null, null, null, JWK));
+    assertThrows(NullPointerException.class, () -> new TrustKey("k", PUB, null, null, null, null));
+    new TrustKey(null, PUB, null, null, null, JsonObject.of(Map.of()));
   }
 }

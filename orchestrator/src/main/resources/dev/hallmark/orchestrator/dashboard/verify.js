@@ -1406,9 +1406,24 @@ async function checkToken(run) {
   return `identity token signed by key '${untrusted(kid)}' of ${untrusted(root.issuer)}`;
 }
 
+/**
+ * FORMATS §2 (revision 2): sha is 40 lowercase hex, payload_sha256 64 lowercase hex, run_id and
+ * run_attempt plain decimal; otherwise the token fails.
+ */
+function checkClaimForms(claims) {
+  if (!/^[0-9a-f]{40}$/.test(claims.sha)) throw new Failed("token claim 'sha' is not 40 lowercase hex digits");
+  if (!/^[0-9a-f]{64}$/.test(claims.payload_sha256)) {
+    throw new Failed("token claim 'payload_sha256' is not 64 lowercase hex digits");
+  }
+  for (const name of ['run_id', 'run_attempt']) {
+    if (!/^(0|[1-9][0-9]*)$/.test(claims[name])) throw new Failed(`token claim '${name}' is not a plain decimal number`);
+  }
+}
+
 /** The claims table and time rules of FORMATS §2, in the Java verifier's order. */
 function checkClaims(claims, root, key, kid, nowSeconds) {
   for (const name of STRING_CLAIMS) requireString(claims, name);
+  checkClaimForms(claims);
   const iat = requireTime(claims, 'iat');
   requireTime(claims, 'nbf'); // FORMATS §2: a number, not compared with the clock
   const exp = requireTime(claims, 'exp');
@@ -1554,8 +1569,9 @@ function checkStatement(run) {
 }
 
 /**
- * FORMATS §3: 1 to 1024 UTF-8 bytes; no U+0000–U+001F, U+007F–U+009F, U+202A–U+202E or
- * U+2066–U+2069; a lone surrogate has no UTF-8 form and fails too.
+ * FORMATS §3 (revision 2): 1 to 1024 UTF-8 bytes; no U+0000–U+001F, U+007F–U+009F, U+061C,
+ * U+200B–U+200F, U+2028–U+202E, U+2066–U+2069 or U+FEFF; a lone surrogate has no UTF-8 form and
+ * fails too.
  */
 function checkSubjectName(name) {
   if (name === '') throw new FormatError('subject name is missing or empty');
@@ -1563,8 +1579,8 @@ function checkSubjectName(name) {
   for (const ch of name) {
     const cp = ch.codePointAt(0);
     if (cp >= 0xd800 && cp <= 0xdfff) throw new FormatError('subject name holds a lone surrogate');
-    if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e)
-        || (cp >= 0x2066 && cp <= 0x2069)) {
+    if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f) || cp === 0x061c || (cp >= 0x200b && cp <= 0x200f)
+        || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0xfeff) {
       throw new FormatError(
         `subject name holds the control character U+${cp.toString(16).toUpperCase().padStart(4, '0')}`);
     }

@@ -999,7 +999,7 @@ class BrowserVerifierTest {
       parent.put(field.leaf(), List.of(parent.get(field.leaf())));
       add("build-context-" + field.id() + "-not-a-string", bc, f);
       f = BundleForge.valid();
-      f.claims.put(field.claim, f.claims.get(field.claim) + "-other");
+      f.claims.put(field.claim, field.differentValue((String) f.claims.get(field.claim)));
       add("build-context-claim-" + field.claim + "-differs", bc, f);
     }
     BundleForge f = BundleForge.valid();

@@ -103,6 +103,15 @@ public final class OnlineIssuer {
               + "'");
     }
 
+    // FORMATS §1: a hallmark_log member is the trust root's log member, under the same rules.
+    dev.hallmark.attestation.trustroot.TrustRootLog log = null;
+    if (discovery.has("hallmark_log")) {
+      try {
+        log = dev.hallmark.attestation.trustroot.TrustRootLog.fromJson(discovery.get("hallmark_log"));
+      } catch (AttestationException e) {
+        throw new TrustRootException(Code.INVALID, "discovery document " + shownDiscovery + ": hallmark_log: " + e.getMessage());
+      }
+    }
     String jwksText = member(discovery, "jwks_uri", shownDiscovery);
     URI jwksUri;
     try {
@@ -122,7 +131,7 @@ public final class OnlineIssuer {
         RemoteDocument.fetch(jwksUrl.uri(), StrictJson.DOCUMENT_LIMIT, deadline, connector);
     JsonObject jwks = parseObject(jwksBytes, "JWK Set " + Display.url(jwksUri));
     try {
-      return TrustRoot.of(issuer, jwks);
+      return TrustRoot.of(issuer, jwks, log);
     } catch (AttestationException e) {
       throw new TrustRootException(
           Code.INVALID, "JWK Set " + Display.url(jwksUri) + ": " + e.getMessage());
