@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a bundle is verified against: the trust root (required), the artifact (or an explicit
+ * What a bundle is verified against: the trust root (required), the artifact or its digest (or an explicit
  * {@link Builder#withoutArtifactUnsafe()}), and the caller's expectations of the build identity.
  * Immutable; {@link Builder#build()} rejects contradictions.
  *
