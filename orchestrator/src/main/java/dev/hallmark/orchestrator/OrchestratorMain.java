@@ -1,5 +1,7 @@
 package dev.hallmark.orchestrator;
 
+import dev.hallmark.cli.CompletionCommand;
+import dev.hallmark.cli.Hallmark;
 import dev.hallmark.orchestrator.intake.IntakeCredential;
 import dev.hallmark.orchestrator.intake.PushIntake;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
@@ -22,11 +24,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hallmark serve}, {@code hallmark run}, {@code hallmark repo add|list}, {@code hallmark secret set|list|remove} and {@code hallmark keys rotate}: one line on error, never a stack trace. */
+/**
+ * The whole {@code hallmark}: the verifier's commands (verify-attestation, audit, trust-root) and the
+ * orchestrator's ({@code serve}, {@code run}, {@code repo add|list}, {@code secret set|list|remove}, {@code keys rotate}), plus
+ * {@code completion} and {@code help}; one line on error, never a stack trace.
+ */
 @Command(name = "hallmark", mixinStandardHelpOptions = true, subcommands = {OrchestratorMain.Serve.class, OrchestratorMain.Run.class, OrchestratorMain.Keys.class,
     OrchestratorMain.Repo.class, SecretCommand.class},
-    description = "The Hallmark orchestrator.")
-public final class OrchestratorMain {
+    description = "Hallmark: run pipelines that sign SLSA provenance, and verify what they signed.")
+public final class OrchestratorMain implements Runnable {
+  @Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     // The JDK's HTTP server leaves Nagle's algorithm on: small JSON answers then wait ~40 ms for
@@ -36,20 +43,25 @@ public final class OrchestratorMain {
   }
 
   static CommandLine commandLine() {
+    // The annotation's subcommands (the orchestrator's own) are built first; the help lists the
+    // verifier's commands first, so they are moved behind them.
     CommandLine cl = new CommandLine(new OrchestratorMain());
-    cl.setExecutionExceptionHandler((e, line, parsed) -> {
-      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-      line.getErr().println("hallmark: " + m);
-      return 1;
-    });
-    // A bad flag or argument: one line naming it and where help is, exit 1 (as every other error).
-    cl.setParameterExceptionHandler((e, args) -> {
-      CommandLine cmd = e.getCommandLine();
-      String m = e.getMessage() == null ? "invalid arguments" : e.getMessage().lines().findFirst().orElse("");
-      cmd.getErr().println("hallmark: " + m + " (see: " + cmd.getCommandSpec().qualifiedName(" ") + " --help)");
-      return 1;
-    });
-    return cl;
+    java.util.Map<String, CommandLine> own = new java.util.LinkedHashMap<>(cl.getSubcommands());
+    own.keySet().forEach(cl.getCommandSpec()::removeSubcommand);
+    Hallmark.addCommands(cl);
+    own.forEach(cl::addSubcommand);
+    cl.addSubcommand(new CompletionCommand());
+    cl.addSubcommand(new CommandLine.HelpCommand());
+    // Every command answers as the verifier's do (and the verifier's exactly as from its own jar):
+    // a bad flag or argument, or a failure, is one 'hallmark: <reason>' line and exit 1.
+    return Hallmark.configure(cl);
+  }
+
+  @Override
+  public void run() {
+    // No command: the usage (the whole tree) on stderr, and a failure, so a script notices.
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the orchestrator service.")

@@ -3,14 +3,10 @@ package dev.hallmark.trustroot;
 import static java.util.Objects.requireNonNull;
 
 import dev.hallmark.attestation.trustroot.TrustRoot;
-import dev.hallmark.trustroot.TrustRootException.Code;
 import dev.hallmark.trustroot.online.OnlineIssuer;
 import dev.hallmark.trustroot.online.OnlineOptions;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Where a verifier gets its {@link TrustRoot} (FORMATS §1), offline or online: one method, so that
@@ -66,55 +62,15 @@ public interface TrustRootSource {
   }
 
   /**
-   * A command-line argument: a string starting with {@code http://} or {@code https://} (any case)
-   * is an issuer URL, any other {@code scheme://…} is refused with {@code INSECURE_URL} rather than
-   * looked for as a file, and everything else is a file path.
+   * A command-line argument, read as {@link Location#parse} says: {@code http://} or {@code
+   * https://} in any case is an issuer URL (its scheme made lower case), a {@code file:} URL is
+   * the file it names, any other {@code scheme://…} is refused with {@code INSECURE_URL} rather
+   * than looked for as a file, and everything else is a file path.
    */
   static TrustRootSource parse(String arg, OnlineOptions options) {
     requireNonNull(arg, "arg");
     requireNonNull(options, "options");
-    int sep = arg.indexOf("://");
-    if (sep > 0 && isScheme(arg.substring(0, sep))) {
-      String scheme = arg.substring(0, sep).toLowerCase(Locale.ROOT);
-      if (!scheme.equals("https") && !scheme.equals("http")) {
-        throw new TrustRootException(
-            Code.INSECURE_URL, "trust root URL scheme '" + scheme + "' is not https");
-      }
-      URI uri;
-      try {
-        uri = new URI(arg);
-      } catch (URISyntaxException e) {
-        throw new TrustRootException(Code.MALFORMED_URL, "'" + printable(arg) + "' is not a URL");
-      }
-      return online(uri, options);
-    }
-    try {
-      return file(Path.of(arg));
-    } catch (InvalidPathException e) {
-      throw new TrustRootException(
-          Code.UNREADABLE, "'" + printable(arg) + "' is not a valid file path");
-    }
-  }
-
-  /** RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). */
-  private static boolean isScheme(String s) {
-    if (s.isEmpty() || !isAsciiLetter(s.charAt(0))) {
-      return false;
-    }
-    for (int i = 1; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isAsciiLetter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  }
-
-  private static String printable(String s) {
-    return FileTrustRootSource.printable(s);
+    Location where = Location.parse(arg, "trust root");
+    return where.url() != null ? online(where.url(), options) : file(where.file());
   }
 }

@@ -46,13 +46,37 @@ class TrustRootSourceTest {
     assertEquals("https://ci.example.com/oidc", source.load().issuer());
   }
 
+  /** RFC 3986 §3.1: schemes are case-insensitive; the issuer is the URL's lower-case form. */
   @ParameterizedTest
-  @ValueSource(strings = {"https://ci.example.com/oidc", "HTTPS://ci.example.com/oidc/"})
+  @ValueSource(
+      strings = {"https://ci.example.com/oidc", "HTTPS://ci.example.com/oidc/", "Https://ci.example.com/oidc"})
   void parsesHttpsAsIssuerWithoutFetching(String arg) {
     TrustRootSource source = TrustRootSource.parse(arg, NO_NETWORK);
-    assertEquals(
-        "issuer " + (arg.endsWith("/") ? arg.substring(0, arg.length() - 1) : arg),
-        source.describe());
+    assertEquals("issuer https://ci.example.com/oidc", source.describe());
+  }
+
+  /** RFC 8089: a file: URL in any case is the local file it names, as the plain path would be. */
+  @Test
+  void parsesFileUrlsAsTheFileTheyName() throws IOException {
+    Path file =
+        Files.write(
+            dir.resolve("root one.json"), trustRootFile("https://ci.example.com/oidc", jwk("k1")));
+    String path = file.toString().replace(" ", "%20");
+    for (String arg :
+        new String[] {"file://" + path, "file:" + path, "FILE:" + path, "File://localhost" + path}) {
+      TrustRootSource source = TrustRootSource.parse(arg, NO_NETWORK);
+      assertEquals("file " + file, source.describe(), arg);
+      assertEquals("https://ci.example.com/oidc", source.load().issuer(), arg);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"file:relative.json", "file://ci.example.com/etc/trust-root.json", "file:///x.json?y"})
+  void rejectsFileUrlsThatNameNoLocalAbsolutePath(String arg) {
+    TrustRootException e =
+        assertThrows(TrustRootException.class, () -> TrustRootSource.parse(arg, NO_NETWORK));
+    assertEquals(Code.MALFORMED_URL, e.code());
   }
 
   @ParameterizedTest
@@ -60,7 +84,7 @@ class TrustRootSourceTest {
       strings = {
         "http://ci.example.com/oidc",
         "ftp://ci.example.com/oidc",
-        "file:///etc/trust-root.json"
+        "FTP://ci.example.com/oidc"
       })
   void rejectsInsecureUrlWithoutConnecting(String arg) {
     TrustRootException e =

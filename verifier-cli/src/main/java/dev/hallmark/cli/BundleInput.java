@@ -1,12 +1,12 @@
 package dev.hallmark.cli;
 
 import dev.hallmark.attestation.json.StrictJson;
+import dev.hallmark.trustroot.Location;
 import dev.hallmark.trustroot.TrustRootException;
 import dev.hallmark.trustroot.online.OnlineOptions;
 import dev.hallmark.trustroot.online.RemoteDocument;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,24 +16,31 @@ import java.util.function.Supplier;
 final class BundleInput {
   private BundleInput() {}
 
+  /**
+   * The bundle {@code arg} names, read as {@code --trust-root} is ({@link Location}): an http(s) URL
+   * in any case, a {@code file:} URL, or a path. A refused argument fails when read, so that it
+   * fails the {@code bundle} check in order.
+   */
   static Supplier<byte[]> reader(String arg, OnlineOptions online) {
-    String lower = arg.toLowerCase(java.util.Locale.ROOT);
-    if (lower.startsWith("https://") || lower.startsWith("http://")) {
+    Location where;
+    try {
+      where = Location.parse(arg, "bundle");
+    } catch (TrustRootException e) {
+      String message = e.getMessage();
       return () -> {
-        URI uri;
+        throw new IllegalArgumentException(message);
+      };
+    }
+    if (where.url() != null) {
+      return () -> {
         try {
-          uri = new URI(arg);
-        } catch (java.net.URISyntaxException e) {
-          throw new IllegalArgumentException("the bundle URL is not a valid URL");
-        }
-        try {
-          return RemoteDocument.fetch(uri, StrictJson.BUNDLE_LIMIT, online);
+          return RemoteDocument.fetch(where.url(), StrictJson.BUNDLE_LIMIT, online);
         } catch (TrustRootException e) {
           throw new IllegalArgumentException(e.getMessage());
         }
       };
     }
-    return () -> readFile(Path.of(arg));
+    return () -> readFile(where.file());
   }
 
   /** Reads at most {@code BUNDLE_LIMIT + 1} bytes, so an oversized file is refused without loading it. */

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code hallmark}: the standalone verifier's command line. Every error is one line on stderr and
- * exit status 1 (usage errors too: picocli's default is 2).
+ * exit status 1 (usage errors too: picocli's default is 2). The orchestrator's {@code hallmark}
+ * holds the same commands beside its own, through {@link #addCommands} and {@link #configure}.
  */
 @Command(
     name = "hallmark",
@@ -55,26 +56,59 @@ public final class Hallmark implements Runnable {
     if (only != null) {
       cli.addSubcommand(only);
     } else {
-      cli.addSubcommand(new VerifyAttestationCommand());
-      cli.addSubcommand(new TrustRootCommand());
-      cli.addSubcommand(new AuditCommand());
+      addCommands(cli);
+      cli.addSubcommand(new CompletionCommand());
       cli.addSubcommand(new CommandLine.HelpCommand());
     }
     cli.setOut(out);
     cli.setErr(err);
-    cli.setUsageHelpAutoWidth(false);
-    cli.setParameterExceptionHandler(new UsageErrors());
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          // One line, never a stack trace.
-          commandLine.getErr().println("hallmark: " + Text.oneLine(messageOf(e)));
-          return FAILED;
-        });
-    cli.setExitCodeExceptionMapper(e -> FAILED);
+    configure(cli);
     int status = cli.execute(args);
     out.flush();
     err.flush();
     return status;
+  }
+
+  /**
+   * Adds the verifier's commands ({@code verify-attestation}, {@code audit}, {@code trust-root}) to
+   * a command line that holds others too.
+   */
+  public static void addCommands(CommandLine cli) {
+    cli.addSubcommand(new VerifyAttestationCommand());
+    cli.addSubcommand(new AuditCommand());
+    cli.addSubcommand(new TrustRootCommand());
+  }
+
+  /**
+   * Makes {@code cli} answer as the verifier does, for every command it holds now (so call it once
+   * the tree is complete): one {@code hallmark: <reason>} line and status 1 for usage errors (with
+   * a "did you mean" for a near-miss flag or command, and the §7 object for {@code
+   * verify-attestation --json}) and for failures, never a stack trace; {@code --version} on every
+   * command printing the same {@code hallmark <version>}.
+   */
+  public static CommandLine configure(CommandLine cli) {
+    cli.setUsageHelpAutoWidth(false);
+    cli.setParameterExceptionHandler(new UsageErrors());
+    cli.setExecutionExceptionHandler(new Failures());
+    cli.setExitCodeExceptionMapper(e -> FAILED);
+    versionEverywhere(cli, new Version());
+    return cli;
+  }
+
+  private static void versionEverywhere(CommandLine cli, CommandLine.IVersionProvider version) {
+    CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+    spec.versionProvider(version);
+    // picocli's HelpCommand has no --version of its own.
+    if (spec.options().stream().noneMatch(CommandLine.Model.OptionSpec::versionHelp)) {
+      spec.addOption(
+          CommandLine.Model.OptionSpec.builder("-V", "--version")
+              .versionHelp(true)
+              .description("Print version information and exit.")
+              .build());
+    }
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      versionEverywhere(sub, version);
+    }
   }
 
   private static Object command(String name) {
@@ -110,14 +144,39 @@ public final class Hallmark implements Runnable {
       if (cl.getCommand() instanceof VerifyAttestationCommand command && VerifyAttestationCommand.asksForJson(args)) {
         command.printUsageErrorJson(ex);
       }
+      String hint = null;
+      if (ex instanceof CommandLine.UnmatchedArgumentException unmatched) {
+        String nearest = Suggestion.forUnmatched(unmatched);
+        hint = nearest == null ? null : "did you mean " + nearest + "?";
+      } else if (ex instanceof CommandLine.MissingParameterException missing) {
+        hint = Suggestion.forMissing(missing);
+      }
       // One line (STYLE: errors), the help hint included.
       cl.getErr().println(
-          "hallmark: " + Text.oneLine(ex.getMessage()) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+          "hallmark: "
+              + Text.oneLine(ex.getMessage())
+              + (hint == null ? "" : " (" + Text.oneLine(hint) + ")")
+              + " (see '"
+              + cl.getCommandSpec().qualifiedName()
+              + " --help')");
       return FAILED;
     }
   }
 
-  /** {@code --version}: the jar's Implementation-Version. */
+  /** A command that failed: its message on one line, never a stack trace; status 1. */
+  static final class Failures implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(
+        Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+      commandLine.getErr().println("hallmark: " + Text.oneLine(messageOf(e)));
+      return FAILED;
+    }
+  }
+
+  /**
+   * {@code --version} on every command: the jar's Implementation-Version, which both jars' manifests
+   * carry (the project version), so both print the same line.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {

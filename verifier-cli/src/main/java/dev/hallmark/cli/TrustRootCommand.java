@@ -2,6 +2,7 @@ package dev.hallmark.cli;
 
 import dev.hallmark.attestation.trustroot.TrustKey;
 import dev.hallmark.attestation.trustroot.TrustRoot;
+import dev.hallmark.trustroot.Location;
 import dev.hallmark.trustroot.TrustRootException;
 import dev.hallmark.trustroot.TrustRootExport;
 import dev.hallmark.trustroot.TrustRootSource;
@@ -42,7 +43,11 @@ final class TrustRootCommand implements Runnable {
     @Option(names = "--issuer", required = true, paramLabel = "<url>", description = "The issuer URL, e.g. https://ci.example.com/oidc.")
     String issuer;
 
-    @Option(names = "--out", required = true, paramLabel = "<file>", description = "Where to write the trust-root file (written atomically).")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "<file>",
+        description = "Where to write the trust-root file (written atomically); - writes it to stdout (a file named - is ./-).")
     Path out;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Time-out for both fetches together (default: ${DEFAULT-VALUE}).")
@@ -52,6 +57,13 @@ final class TrustRootCommand implements Runnable {
     public Integer call() {
       URI uri = parseUrl(issuer);
       TrustRoot root = TrustRootSource.online(uri, options(timeoutSeconds)).load();
+      if (out.toString().equals("-")) {
+        // The document alone, byte for byte the file's content: stdout is meant for a pipe.
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(new String(root.toFileBytes(), StandardCharsets.UTF_8));
+        stdout.flush();
+        return Hallmark.OK;
+      }
       TrustRootExport.write(root, out);
       spec.commandLine()
           .getOut()
@@ -110,6 +122,18 @@ final class TrustRootCommand implements Runnable {
   }
 
   static URI parseUrl(String url) {
+    // An http(s) URL reads as --trust-root's does (an upper-case scheme as the lower-case one);
+    // anything else is left to the online rules, which refuse it with their own message.
+    try {
+      Location where = Location.parse(url, "issuer");
+      if (where.url() != null) {
+        return where.url();
+      }
+    } catch (TrustRootException e) {
+      if (e.code() == TrustRootException.Code.INSECURE_URL) {
+        throw e;
+      }
+    }
     try {
       return new URI(url);
     } catch (java.net.URISyntaxException e) {

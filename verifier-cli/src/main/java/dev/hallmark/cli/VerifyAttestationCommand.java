@@ -1,5 +1,6 @@
 package dev.hallmark.cli;
 
+import dev.hallmark.attestation.encoding.Hex;
 import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.attestation.trustroot.TrustRoot;
 import dev.hallmark.trustroot.TrustRootException;
@@ -39,6 +40,12 @@ final class VerifyAttestationCommand implements Callable<Integer> {
       paramLabel = "ARTIFACT",
       description = "The artifact file; its SHA-256 must equal a subject's digest.")
   Path artifact;
+
+  @Option(
+      names = "--digest",
+      paramLabel = "sha256:<hex>",
+      description = "Instead of ARTIFACT: the digest of an artifact that is not a file (an image, a blob elsewhere), sha256: and 64 lowercase hex.")
+  String digest;
 
   @Option(names = "--bundle", paramLabel = "<path-or-url>", description = "The bundle: a file, or an https:// URL (10 MiB at most).")
   String bundle;
@@ -92,6 +99,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         switch (a) {
           case "--bundle" -> c.bundle = v;
           case "--trust-root" -> c.trustRoot = v;
+          case "--digest" -> c.digest = v;
           case "--repository" -> c.expect.repository = v;
           case "--ref" -> c.expect.ref = v;
           case "--workflow" -> c.expect.workflow = v;
@@ -133,10 +141,18 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     if (timeoutSeconds <= 0 || timeoutSeconds > 3600) {
       return usageError(out, err, Check.TRUST_ROOT, "--timeout must be from 1 to 3600 seconds", expectations);
     }
+    if (digest != null && artifact != null) {
+      return usageError(out, err, Check.ARTIFACT, "give ARTIFACT or --digest, not both", expectations);
+    }
+    if (digest != null && !(digest.startsWith(SHA256) && Hex.isLowerHex(digest.substring(SHA256.length()), 64))) {
+      return usageError(out, err, Check.ARTIFACT, "--digest must be sha256: and 64 lowercase hex digits", expectations);
+    }
     OnlineOptions online = OnlineOptions.builder().timeout(java.time.Duration.ofSeconds(timeoutSeconds)).build();
     VerificationPolicy.Builder policy = VerificationPolicy.builder(trustRootSource(trustRoot, online));
     if (artifact != null) {
       policy.artifact(artifact);
+    } else if (digest != null) {
+      policy.artifactDigest(digest.substring(SHA256.length()));
     } else {
       policy.withoutArtifactUnsafe();
     }
@@ -188,9 +204,12 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     return Hallmark.FAILED;
   }
 
+  /** FORMATS §7: the one digest form {@code --digest} takes. */
+  private static final String SHA256 = "sha256:";
+
   /** Options whose next argument is a value, never a flag of ours. */
   private static final java.util.Set<String> VALUE_OPTIONS =
-      java.util.Set.of("--bundle", "--trust-root", "--repository", "--ref", "--workflow", "--sha", "--timeout");
+      java.util.Set.of("--bundle", "--trust-root", "--digest", "--repository", "--ref", "--workflow", "--sha", "--timeout");
 
   /** Whether {@code --json} stands among the arguments as a flag (not as another option's value). */
   static boolean asksForJson(String[] args) {
@@ -213,7 +232,11 @@ final class VerifyAttestationCommand implements Callable<Integer> {
   void printUsageErrorJson(CommandLine.ParameterException ex) {
     Check stage = Check.BUNDLE;
     CommandLine.Model.ArgSpec arg = ex.getArgSpec();
-    if (arg instanceof CommandLine.Model.PositionalParamSpec) {
+    if (arg == null && ex instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()) {
+      arg = missing.getMissing().get(0); // an option given last, without its value
+    }
+    if (arg instanceof CommandLine.Model.PositionalParamSpec
+        || (arg instanceof CommandLine.Model.OptionSpec digestOption && digestOption.longestName().equals("--digest"))) {
       stage = Check.ARTIFACT;
     } else if (arg instanceof CommandLine.Model.OptionSpec option
         && (option.longestName().equals("--trust-root") || option.longestName().equals("--timeout"))) {
@@ -241,9 +264,11 @@ final class VerifyAttestationCommand implements Callable<Integer> {
       }
       Identity id = result.identity();
       String what =
-          result.artifact() != null
-              ? Text.safe(result.artifact().path()) + " was"
-              : result.subjects().size() + " subject(s) (no artifact checked) were";
+          result.artifact() == null
+              ? result.subjects().size() + " subject(s) (no artifact checked) were"
+              : result.artifact().path() == null
+                  ? "sha256:" + result.artifact().sha256() + " was"
+                  : Text.safe(result.artifact().path()) + " was";
       out.println(
           "VERIFIED: "
               + what

@@ -19,6 +19,7 @@ class PlainParseTest {
         new String[] {"verify-attestation", "--json", "--trust-root", "t.json", "--bundle", "b.json", "a.tgz",
           "--repository", "acme/app", "--ref", "refs/heads/main", "--workflow", ".hallmark/workflows/R.java",
           "--sha", "9580c31a6421584ba9b2f7c1382c530ba235d8b3", "--timeout", "3"},
+        new String[] {"verify-attestation", "--digest", "sha256:" + "ab".repeat(32), "--bundle", "b.json", "--trust-root", "t.json"},
         new String[] {"verify-attestation", "--bundle", "", "--trust-root", ""},
         new String[] {"verify-attestation"});
   }
@@ -33,6 +34,7 @@ class PlainParseTest {
         new String[] {"verify-attestation", "a", "b"},
         new String[] {"verify-attestation", "--bundle"},
         new String[] {"verify-attestation", "--bundle", "--json"},
+        new String[] {"verify-attestation", "--digest", "--json"},
         new String[] {"verify-attestation", "--timeout", "ten"},
         new String[] {"verify-attestation", "--unknown", "x"},
         new String[] {"verify-attestation", "--", "a.tgz"});
@@ -53,6 +55,7 @@ class PlainParseTest {
     assertEquals(slow.artifact, fast.artifact);
     assertEquals(slow.bundle, fast.bundle);
     assertEquals(slow.trustRoot, fast.trustRoot);
+    assertEquals(slow.digest, fast.digest);
     assertEquals(slow.json, fast.json);
     assertEquals(slow.timeoutSeconds, fast.timeoutSeconds);
     assertEquals(slow.expect.toMap(), fast.expect.toMap());

@@ -15,12 +15,14 @@ import java.util.Map;
 /**
  * A real OpenID issuer on a loopback port (the JDK's HttpServer): {@code /oidc/.well-known/
  * openid-configuration} names {@code http://127.0.0.1:<port>/oidc} and its {@code /oidc/jwks};
- * every other path answers 200 with an empty object. Records the path of every request.
+ * a path given to {@link #serve} answers its bytes; every other path answers 200 with an empty
+ * object. Records the path of every request.
  */
 final class RecordingIssuer implements AutoCloseable {
   private final HttpServer server;
   private final List<String> requests = new ArrayList<>();
   private volatile List<Map<String, Object>> keys = List.of();
+  private final Map<String, byte[]> documents = new java.util.concurrent.ConcurrentHashMap<>();
 
   RecordingIssuer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -42,6 +44,11 @@ final class RecordingIssuer implements AutoCloseable {
     this.keys = List.copyOf(jwks);
   }
 
+  /** Answers {@code path} with {@code body} from now on. */
+  void serve(String path, byte[] body) {
+    documents.put(path, body.clone());
+  }
+
   synchronized List<String> requests() {
     return List.copyOf(requests);
   }
@@ -58,7 +65,7 @@ final class RecordingIssuer implements AutoCloseable {
     } else if (path.equals("/oidc/jwks")) {
       body.put("keys", keys);
     }
-    byte[] bytes = StrictJson.write(body);
+    byte[] bytes = documents.containsKey(path) ? documents.get(path) : StrictJson.write(body);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(200, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {

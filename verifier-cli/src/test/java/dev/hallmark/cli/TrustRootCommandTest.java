@@ -145,6 +145,38 @@ class TrustRootCommandTest {
   }
 
   @Test
+  void exportToDashWritesTheDocumentAloneToStdout() throws IOException {
+    Path file = dir.resolve("exported.json");
+    assertEquals(0, CliRun.of("trust-root", "export", "--issuer", issuer, "--out", file).exit());
+    CliRun r = CliRun.of("trust-root", "export", "--issuer", issuer, "--out", "-");
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals("", r.err(), r::toString);
+    // Byte for byte what the file holds, and nothing else: stdout can be piped into a file.
+    assertEquals(Files.readString(file), r.out());
+    assertEquals(issuer, TrustRoot.parse(r.out().getBytes(StandardCharsets.UTF_8)).issuer());
+    assertFalse(Files.exists(Path.of("-")), "a file named - was written");
+  }
+
+  /** RFC 3986 §3.1: an upper-case scheme reads as the lower-case one, for both flags. */
+  @Test
+  void upperCaseSchemesReadAsLowerCaseForBundleAndTrustRoot() throws IOException {
+    server.serve("/bundles/app.hallmark.json", forge.bytes());
+    Path artifact = Files.write(dir.resolve("app-1.2.3.tgz"), BundleForge.artifactBytes());
+    String upper = "Http://127.0.0.1:" + server.port();
+    CliRun v =
+        CliRun.of("verify-attestation", artifact, "--bundle", "HTTP://127.0.0.1:" + server.port() + "/bundles/app.hallmark.json",
+            "--trust-root", upper + "/oidc", "--json");
+    assertEquals(0, v.exit(), v::toString);
+    assertEquals(issuer, v.json().requireObject("identity").get("issuer"));
+    CliRun show = CliRun.of("trust-root", "show", upper + "/oidc");
+    assertEquals(0, show.exit(), show::toString);
+    assertTrue(show.outLines().contains("issuer: " + issuer), show::toString);
+    CliRun export = CliRun.of("trust-root", "export", "--issuer", upper + "/oidc", "--out", "-");
+    assertEquals(0, export.exit(), export::toString);
+    assertEquals(issuer, TrustRoot.parse(export.out().getBytes(StandardCharsets.UTF_8)).issuer());
+  }
+
+  @Test
   void exportReplacesAnExistingFile() throws IOException {
     Path out = Files.writeString(dir.resolve("exported.json"), "old");
     CliRun r = CliRun.of("trust-root", "export", "--issuer", issuer, "--out", out);

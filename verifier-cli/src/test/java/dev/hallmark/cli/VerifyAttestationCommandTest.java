@@ -236,6 +236,150 @@ class VerifyAttestationCommandTest {
     assertEquals(1, o.requireArray("subjects").size());
   }
 
+  // ------------------------------------------------------------------ --digest (FORMATS §7)
+
+  private static String digestOfArtifact() {
+    return Sha256.hex(Sha256.of(BundleForge.artifactBytes()));
+  }
+
+  @Test
+  void digestOfASubjectVerifiesAndJsonSaysNoPath() throws IOException {
+    String hex = digestOfArtifact();
+    CliRun r = verify("--digest", "sha256:" + hex, "--json");
+    assertEquals(0, r.exit(), r::toString);
+    JsonObject o = r.json();
+    assertEquals(Boolean.TRUE, o.get("verified"), r::toString);
+    JsonObject a = o.requireObject("artifact");
+    assertEquals(JsonNull.INSTANCE, a.get("path"), r::toString);
+    assertEquals(hex, a.get("sha256"), r::toString);
+  }
+
+  @Test
+  void digestOfASubjectInHumanOutputSaysItWasGivenByDigest() throws IOException {
+    String hex = digestOfArtifact();
+    CliRun r = verify("--digest", "sha256:" + hex);
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(
+        r.outLines().contains("  ok    artifact       subject 'app-1.2.3.tgz' has digest sha256:" + hex + " (given by --digest)"),
+        r::toString);
+    assertTrue(r.lastLine().startsWith("VERIFIED: sha256:" + hex + " was attested by "), r::toString);
+  }
+
+  /** The picocli path (an {@code --x=y} form) reads --digest as the fast path does. */
+  @Test
+  void digestInEqualsFormVerifiesToo() throws IOException {
+    CliRun r = verify("--digest=sha256:" + digestOfArtifact(), "--json");
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals(JsonNull.INSTANCE, r.json().requireObject("artifact").get("path"), r::toString);
+  }
+
+  @Test
+  void digestOfNoSubjectFailsTheArtifactCheck() throws IOException {
+    String other = Sha256.hex(Sha256.of("an image\n".getBytes(StandardCharsets.UTF_8)));
+    CliRun r = verify("--digest", "sha256:" + other, "--json");
+    assertEquals(1, r.exit(), r::toString);
+    JsonObject o = r.json();
+    assertEquals("artifact", o.get("failedCheck"), r::toString);
+    assertEquals(other, o.requireObject("artifact").get("sha256"), r::toString);
+  }
+
+  @Test
+  void artifactTogetherWithDigestIsAUsageErrorOfTheArtifactStage() throws IOException {
+    usageError(
+        "artifact", "verify-attestation", artifact, "--digest", "sha256:" + digestOfArtifact(),
+        "--bundle", bundle(), "--trust-root", trustRoot);
+  }
+
+  @Test
+  void digestNotSha256And64LowercaseHexIsAUsageErrorOfTheArtifactStage() throws IOException {
+    String hex = digestOfArtifact();
+    Path b = bundle();
+    for (String bad :
+        List.of(
+            "sha256:" + hex.toUpperCase(java.util.Locale.ROOT), "sha256:" + hex.substring(1), "sha256:" + hex + "0",
+            "sha512:" + hex + hex, hex, "SHA256:" + hex, "sha256:")) {
+      usageError("artifact", "verify-attestation", "--digest", bad, "--bundle", b, "--trust-root", trustRoot);
+    }
+  }
+
+  @Test
+  void digestWithoutValueIsAUsageErrorOfTheArtifactStage() throws IOException {
+    // --json first: after --digest it would be taken as --digest's (missing) value.
+    CliRun r = CliRun.of("verify-attestation", "--json", "--bundle", bundle(), "--trust-root", trustRoot, "--digest");
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals(1, r.errLines().size(), r::toString);
+    JsonObject o = r.json();
+    assertEquals("artifact", o.get("failedCheck"), r::toString);
+    assertEquals(List.of("artifact"), names(o.requireArray("checks")), r::toString);
+  }
+
+  // ------------------------------------------------------------------ did you mean, hints
+
+  @Test
+  void unknownFlagNamesTheNearestOne() throws IOException {
+    Path b = bundle();
+    Map<String, String> nearest =
+        Map.of("--repo", "--repository", "--trust_root", "--trust-root", "--bundel", "--bundle", "--jsno", "--json",
+            "--Digest", "--digest");
+    for (Map.Entry<String, String> e : nearest.entrySet()) {
+      CliRun r = CliRun.of("verify-attestation", "--bundle", b, "--trust-root", trustRoot, e.getKey(), "x");
+      assertEquals(1, r.exit(), r::toString);
+      assertEquals(1, r.errLines().size(), r::toString);
+      assertTrue(r.err().contains("(did you mean " + e.getValue() + "?)"), r::toString);
+    }
+    CliRun far = CliRun.of("verify-attestation", "--bundle", b, "--trust-root", trustRoot, "--frobnicate");
+    assertFalse(far.err().contains("did you mean"), far::toString);
+  }
+
+  @Test
+  void unknownCommandNamesTheNearestOne() {
+    CliRun r = CliRun.of("verify-attestaton", "--bundle", "b");
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals(1, r.errLines().size(), r::toString);
+    assertTrue(r.err().contains("(did you mean verify-attestation?)"), r::toString);
+  }
+
+  @Test
+  void shortRefFailsPolicyWithAHint() throws IOException {
+    CliRun r = verify(artifact, "--ref", "main");
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(r.lastLine().startsWith("FAILED: check 'policy'"), r::toString);
+    assertTrue(r.lastLine().endsWith("(refs are full names: did you mean refs/heads/main?)"), r::toString);
+  }
+
+  @Test
+  void abbreviatedShaFailsPolicyWithAHint() throws IOException {
+    CliRun r = verify(artifact, "--sha", ((String) forge.claims.get("sha")).substring(0, 12), "--json");
+    assertEquals(1, r.exit(), r::toString);
+    JsonObject o = r.json();
+    assertEquals("policy", o.get("failedCheck"), r::toString);
+    List<Object> checks = o.requireArray("checks");
+    assertTrue(((JsonObject) checks.get(checks.size() - 1)).requireString("message").contains("full 40-hex commit"), r::toString);
+  }
+
+  // ------------------------------------------------------------------ schemes: one reading for both flags
+
+  /** RFC 3986 §3.1 and RFC 8089: file: URLs and upper-case schemes read as their lower-case forms. */
+  @Test
+  void fileUrlsAndUpperCaseSchemesWorkForBundleAndTrustRoot() throws IOException {
+    Path b = bundle();
+    for (String form : List.of("file://%s", "file:%s", "FILE:%s", "File://localhost%s")) {
+      CliRun r =
+          CliRun.of("verify-attestation", artifact, "--bundle", String.format(form, b), "--trust-root",
+              String.format(form, trustRoot), "--json");
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(Boolean.TRUE, r.json().get("verified"), r::toString);
+    }
+  }
+
+  @Test
+  void otherSchemesAreRefusedForBundleAsForTrustRoot() throws IOException {
+    JsonObject bundle = failsAt("bundle", "verify-attestation", "--bundle", "FTP://ci.example.com/b.json", "--trust-root", trustRoot);
+    assertEquals("bundle URL scheme 'ftp' is not https", lastMessage(bundle));
+    JsonObject root = failsAt("trust-root", "verify-attestation", "--bundle", bundle(), "--trust-root", "FTP://ci.example.com/oidc");
+    assertEquals("trust root URL scheme 'ftp' is not https", lastMessage(root));
+  }
+
   // ------------------------------------------------------------------ usage errors: exit 1, not 2
 
   @Test
@@ -559,6 +703,11 @@ class VerifyAttestationCommandTest {
       names.add(((JsonObject) c).requireString("name"));
     }
     return names;
+  }
+
+  static String lastMessage(JsonObject result) {
+    List<Object> checks = result.requireArray("checks");
+    return ((JsonObject) checks.get(checks.size() - 1)).requireString("message");
   }
 
   static List<Boolean> oks(List<Object> checks) {

@@ -2,6 +2,7 @@ package dev.hallmark.verifier;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hallmark.attestation.encoding.Hex;
 import dev.hallmark.trustroot.TrustRootSource;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a bundle is verified against: the trust root (required), the artifact (or an explicit
+ * What a bundle is verified against: the trust root (required), the artifact or its digest (or an explicit
  * {@link Builder#withoutArtifactUnsafe()}), and the caller's expectations of the build identity.
  * Immutable; {@link Builder#build()} rejects contradictions.
  *
@@ -24,6 +25,7 @@ import java.util.Map;
 public final class VerificationPolicy {
   private final TrustRootSource trustRoot;
   private final Path artifact;
+  private final String artifactDigest;
   private final boolean artifactMustBeNamed;
   private final Map<String, String> expectations;
   private final Clock clock;
@@ -33,6 +35,7 @@ public final class VerificationPolicy {
     this.trustRoot = b.trustRoot;
     this.logPolicy = b.logPolicy;
     this.artifact = b.artifact;
+    this.artifactDigest = b.artifactDigest;
     this.artifactMustBeNamed = b.artifactMustBeNamed;
     // Only the expectations that were set, in the builder's fixed order; the builder is left as it
     // was, so that reusing it after build() keeps that order and the set-once rule.
@@ -54,9 +57,17 @@ public final class VerificationPolicy {
     return trustRoot;
   }
 
-  /** The artifact to hash, or {@code null} when the caller explicitly gave none. */
+  /** The artifact to hash, or {@code null} when the caller gave none or gave its digest. */
   public Path artifact() {
     return artifact;
+  }
+
+  /**
+   * The SHA-256 (64 lowercase hex) of an artifact that is not a file, or {@code null}: FORMATS §7
+   * {@code --digest}.
+   */
+  public String artifactDigest() {
+    return artifactDigest;
   }
 
   /** Whether the artifact's file name must also be a subject's file name (audit). */
@@ -89,6 +100,7 @@ public final class VerificationPolicy {
   public static final class Builder {
     private final TrustRootSource trustRoot;
     private Path artifact;
+    private String artifactDigest;
     private boolean artifactMustBeNamed;
     private boolean withoutArtifact;
     private final Map<String, String> expectations = new LinkedHashMap<>();
@@ -110,6 +122,26 @@ public final class VerificationPolicy {
         throw new IllegalStateException("the artifact is already set");
       }
       this.artifact = path;
+      return this;
+    }
+
+    /**
+     * An artifact that is not a file (an image, a blob elsewhere), given by its SHA-256: the {@code
+     * artifact} check compares it with the subjects' digests instead of hashing a file (FORMATS §7
+     * {@code --digest}). Exclusive with {@link #artifact(Path)}; {@link #build()} rejects both.
+     *
+     * @param sha256 64 lowercase hex digits
+     * @throws IllegalArgumentException for anything else (upper case, another length, a prefix)
+     */
+    public Builder artifactDigest(String sha256) {
+      requireNonNull(sha256, "sha256");
+      if (!Hex.isLowerHex(sha256, 64)) {
+        throw new IllegalArgumentException("an artifact digest is 64 lowercase hex digits");
+      }
+      if (artifactDigest != null) {
+        throw new IllegalStateException("the artifact digest is already set");
+      }
+      this.artifactDigest = sha256;
       return this;
     }
 
@@ -166,11 +198,15 @@ public final class VerificationPolicy {
     }
 
     public VerificationPolicy build() {
-      if (artifact != null && withoutArtifact) {
-        throw new IllegalStateException("artifact and withoutArtifactUnsafe() contradict each other");
+      if (artifact != null && artifactDigest != null) {
+        throw new IllegalStateException("an artifact file and an artifact digest contradict each other");
       }
-      if (artifact == null && !withoutArtifact) {
-        throw new IllegalStateException("give an artifact, or call withoutArtifactUnsafe()");
+      boolean given = artifact != null || artifactDigest != null;
+      if (given && withoutArtifact) {
+        throw new IllegalStateException("an artifact and withoutArtifactUnsafe() contradict each other");
+      }
+      if (!given && !withoutArtifact) {
+        throw new IllegalStateException("give an artifact or its digest, or call withoutArtifactUnsafe()");
       }
       return new VerificationPolicy(this);
     }

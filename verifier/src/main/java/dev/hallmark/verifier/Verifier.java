@@ -305,8 +305,12 @@ public final class Verifier {
         long iat = claims.requireTime("iat");
         claims.requireTime("nbf"); // FORMATS §2: a number, not compared with the clock
         long exp = claims.requireTime("exp");
-        if (!trustRoot.issuer().equals(claims.requireString("iss"))) {
-          throw new Failed("token iss is not the trust root's issuer " + trustRoot.issuer());
+        String iss = claims.requireString("iss");
+        if (!trustRoot.issuer().equals(iss)) {
+          // Both issuers named: the usual cause is a trust root for another server, or an issuer URL
+          // given without its path (…/oidc).
+          throw new Failed(
+              "token issuer '" + iss + "' is not the trust root's issuer '" + trustRoot.issuer() + "'");
         }
         checkAudience(claims.get("aud"));
         long lifetime = exp - iat;
@@ -504,6 +508,9 @@ public final class Verifier {
 
     // 8 ---------------------------------------------------------------- artifact
     private String checkArtifact() throws Failed {
+      if (policy.artifactDigest() != null) {
+        return checkArtifactDigest(policy.artifactDigest());
+      }
       Path path = policy.artifact();
       if (path == null) {
         return "no artifact given: nothing was asked of this check";
@@ -533,6 +540,19 @@ public final class Verifier {
       throw new Failed("artifact sha256:" + hex + " matches no subject's digest");
     }
 
+    /** FORMATS §7 {@code --digest}: the digest stands for the artifact; nothing is hashed. */
+    private String checkArtifactDigest(String hex) throws Failed {
+      artifactDigest = new ArtifactDigest(null, hex);
+      for (VerifiedSubject s : subjects) {
+        if (MessageDigest.isEqual(
+            hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            s.sha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+          return "subject '" + s.name() + "' has digest sha256:" + hex + " (given by --digest)";
+        }
+      }
+      throw new Failed("no subject has digest sha256:" + hex + " (given by --digest)");
+    }
+
     // 9 ---------------------------------------------------------------- policy
     private String checkPolicy() throws Failed {
       Map<String, String> expected = policy.expectations();
@@ -543,11 +563,31 @@ public final class Verifier {
         String actual = claims.requireString(e.getKey());
         if (!e.getValue().equals(actual)) {
           throw new Failed(
-              "expected " + e.getKey() + " '" + e.getValue() + "' but the bundle says '" + actual + "'");
+              "expected " + e.getKey() + " '" + e.getValue() + "' but the bundle says '" + actual + "'"
+                  + hint(e.getKey(), e.getValue(), actual));
         }
       }
       return String.join(", ", expected.keySet()) + " as expected";
     }
+  }
+
+  /**
+   * A hint for the two expectations people most often write short: a ref without {@code refs/…}
+   * and an abbreviated commit. The comparison stays exact; only the message helps.
+   */
+  static String hint(String claim, String expected, String actual) {
+    if (claim.equals("ref") && !expected.startsWith("refs/")) {
+      String suggestion = actual.endsWith("/" + expected) ? actual : "refs/heads/" + expected;
+      return " (refs are full names: did you mean " + suggestion + "?)";
+    }
+    if (claim.equals("sha")
+        && expected.length() < 40
+        && !expected.isEmpty()
+        && Hex.isLowerHex(expected, expected.length())
+        && actual.startsWith(expected)) {
+      return " (an abbreviated commit never matches: give the full 40-hex commit)";
+    }
+    return "";
   }
 
   private static String fileNameOf(String subjectName) {

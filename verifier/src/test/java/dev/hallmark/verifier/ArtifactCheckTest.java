@@ -107,6 +107,45 @@ class ArtifactCheckTest {
     assertNotNull(r.artifact());
   }
 
+  // ------------------------------------------------------------ --digest (FORMATS §7)
+
+  @Test
+  void acceptsDigestOfASubject() {
+    BundleForge f = BundleForge.valid();
+    String hex = Sha256.hex(Sha256.of(BundleForge.artifactBytes()));
+    VerificationResult r = ForgeVerification.verify(f.bytes(), policyFor(f).artifactDigest(hex).build());
+    assertVerified(r);
+    // FORMATS §7: an artifact that is not a file has no path.
+    assertEquals(new ArtifactDigest(null, hex), r.artifact());
+    assertEquals(
+        "subject 'app-1.2.3.tgz' has digest sha256:" + hex + " (given by --digest)",
+        r.checks().get(Check.ARTIFACT.ordinal()).message());
+  }
+
+  @Test
+  void rejectsDigestOfNoSubject() {
+    BundleForge f = BundleForge.valid();
+    String other = Sha256.hex(Sha256.of("another image".getBytes(StandardCharsets.UTF_8)));
+    VerificationResult r = ForgeVerification.verify(f.bytes(), policyFor(f).artifactDigest(other).build());
+    assertFailsAt(Check.ARTIFACT, r);
+    assertEquals(new ArtifactDigest(null, other), r.artifact());
+  }
+
+  /** The digest stands for the artifact: a file beside it plays no part, so none is read. */
+  @Test
+  void acceptsDigestOfSecondSubject() {
+    BundleForge f = BundleForge.valid();
+    byte[] second = "lib-2.0.jar contents\n".getBytes(StandardCharsets.UTF_8);
+    f.statement.put(
+        "subject",
+        List.of(
+            BundleForge.subject("app-1.2.3.tgz", Sha256.hex(Sha256.of(BundleForge.artifactBytes()))),
+            BundleForge.subject("lib-2.0.jar", Sha256.hex(Sha256.of(second)))));
+    VerificationResult r =
+        ForgeVerification.verify(f.bytes(), policyFor(f).artifactDigest(Sha256.hex(Sha256.of(second))).build());
+    assertVerified(r);
+  }
+
   private Path write(String name, byte[] content) throws IOException {
     return Files.write(dir.resolve(name), content);
   }

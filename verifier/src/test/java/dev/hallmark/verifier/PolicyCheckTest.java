@@ -4,6 +4,7 @@ import static dev.hallmark.verifier.ForgeVerification.assertFailsAt;
 import static dev.hallmark.verifier.ForgeVerification.assertVerified;
 import static dev.hallmark.verifier.ForgeVerification.policyFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hallmark.attestation.testing.BundleForge;
@@ -106,6 +107,50 @@ class PolicyCheckTest {
     VerificationResult r = verify(f, policyFor(f));
     assertVerified(r);
     assertTrue(r.policy().isEmpty());
+  }
+
+  // ------------------------------------------------------------ hints (messages only)
+
+  @Test
+  void rejectsShortRefAndSuggestsTheFullOne() {
+    BundleForge f = BundleForge.valid();
+    VerificationResult r = verify(f, policyFor(f).expectRef("main"));
+    assertFailsAt(Check.POLICY, r);
+    assertTrue(
+        r.failure().message().endsWith("(refs are full names: did you mean refs/heads/main?)"), r.failure().message());
+  }
+
+  /** The token's own ref is suggested when it ends with the given name (a tag here). */
+  @Test
+  void rejectsShortTagRefAndSuggestsTheTokensRef() {
+    BundleForge f = BundleForge.valid();
+    f.claims.put("ref", "refs/tags/v1.2.3");
+    f.claims.put("sub", "repo:acme/app:ref:refs/tags/v1.2.3");
+    f.statementAt("predicate", "buildDefinition", "externalParameters", "workflow").put("ref", "refs/tags/v1.2.3");
+    VerificationResult r = verify(f, policyFor(f).expectRef("v1.2.3"));
+    assertFailsAt(Check.POLICY, r);
+    assertTrue(
+        r.failure().message().endsWith("(refs are full names: did you mean refs/tags/v1.2.3?)"), r.failure().message());
+  }
+
+  @Test
+  void rejectsAbbreviatedShaAndHintsAtTheFullCommit() {
+    BundleForge f = BundleForge.valid();
+    VerificationResult r = verify(f, policyFor(f).expectSha(BundleForge.SHA.substring(0, 7)));
+    assertFailsAt(Check.POLICY, r);
+    assertTrue(r.failure().message().contains("give the full 40-hex commit"), r.failure().message());
+  }
+
+  /** No hint where none applies: a full ref of another branch, a sha that is no prefix. */
+  @Test
+  void rejectsOtherRefOrShaWithoutHint() {
+    BundleForge f = BundleForge.valid();
+    VerificationResult ref = verify(f, policyFor(f).expectRef("refs/heads/dev"));
+    assertFailsAt(Check.POLICY, ref);
+    assertEquals("expected ref 'refs/heads/dev' but the bundle says 'refs/heads/main'", ref.failure().message());
+    VerificationResult sha = verify(f, policyFor(f).expectSha("0123abc"));
+    assertFailsAt(Check.POLICY, sha);
+    assertFalse(sha.failure().message().contains("("), sha.failure().message());
   }
 
   private static VerificationResult verify(BundleForge f, VerificationPolicy.Builder b) {

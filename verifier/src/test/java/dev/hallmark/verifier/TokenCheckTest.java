@@ -7,6 +7,7 @@ import static dev.hallmark.verifier.ForgeVerification.repeatMember;
 import static dev.hallmark.verifier.ForgeVerification.replaceOnce;
 import static dev.hallmark.verifier.ForgeVerification.verify;
 import static dev.hallmark.verifier.ForgeVerification.verifyAt;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hallmark.attestation.crypto.DerSignature;
 import dev.hallmark.attestation.crypto.P256PrivateKey;
@@ -448,6 +449,18 @@ class TokenCheckTest {
     BundleForge f = BundleForge.valid();
     f.claims.put("iss", "https://attacker.example/oidc");
     assertFailsAt(Check.TOKEN, verify(f));
+  }
+
+  /** The message names both issuers, so a trust root for the wrong server is easy to spot. */
+  @Test
+  void rejectsIssMismatchNamingBothIssuers() {
+    BundleForge f = BundleForge.valid();
+    f.claims.put("iss", "https://other.example/oidc");
+    VerificationResult r = verify(f);
+    assertFailsAt(Check.TOKEN, r);
+    assertEquals(
+        "token issuer 'https://other.example/oidc' is not the trust root's issuer '" + BundleForge.ISSUER + "'",
+        r.failure().message());
   }
 
   @Test

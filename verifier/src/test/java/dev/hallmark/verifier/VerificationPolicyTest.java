@@ -53,6 +53,36 @@ class VerificationPolicyTest {
         () -> VerificationPolicy.builder(ROOT).withoutArtifactUnsafe().artifactNamedBySubject(ARTIFACT).build());
   }
 
+  private static final String DIGEST = "30c5f3a8f697867d88f0356c82fc41285c476d738b0561c8ada244609678f191";
+
+  @Test
+  void rejectsArtifactFileTogetherWithArtifactDigest() {
+    assertThrows(
+        IllegalStateException.class,
+        () -> VerificationPolicy.builder(ROOT).artifact(ARTIFACT).artifactDigest(DIGEST).build());
+    assertThrows(
+        IllegalStateException.class,
+        () -> VerificationPolicy.builder(ROOT).artifactDigest(DIGEST).artifactNamedBySubject(ARTIFACT).build());
+    assertThrows(
+        IllegalStateException.class,
+        () -> VerificationPolicy.builder(ROOT).artifactDigest(DIGEST).withoutArtifactUnsafe().build());
+  }
+
+  @Test
+  void rejectsArtifactDigestThatIsNot64LowercaseHex() {
+    for (String bad :
+        List.of(DIGEST.toUpperCase(java.util.Locale.ROOT), DIGEST.substring(1), DIGEST + "0", "sha256:" + DIGEST, "")) {
+      assertThrows(IllegalArgumentException.class, () -> VerificationPolicy.builder(ROOT).artifactDigest(bad), bad);
+    }
+  }
+
+  @Test
+  void keepsArtifactDigestWithoutAFile() {
+    VerificationPolicy p = VerificationPolicy.builder(ROOT).artifactDigest(DIGEST).build();
+    assertEquals(DIGEST, p.artifactDigest());
+    assertNull(p.artifact());
+  }
+
   @Test
   void rejectsSettingTheArtifactTwice() {
     var builder = VerificationPolicy.builder(ROOT).artifact(ARTIFACT);

@@ -85,7 +85,8 @@ public final class OnlineIssuer {
     requireNonNull(connector, "connector");
     String shownDiscovery = Display.url(discoveryUri);
     byte[] discoveryBytes =
-        RemoteDocument.fetch(discoveryUri, StrictJson.DOCUMENT_LIMIT, deadline, connector);
+        RemoteDocument.fetch(
+            discoveryUri, StrictJson.DOCUMENT_LIMIT, deadline, connector, notFoundHint());
     JsonObject discovery = parseObject(discoveryBytes, "discovery document " + shownDiscovery);
 
     String named = member(discovery, "issuer", shownDiscovery);
@@ -136,6 +137,14 @@ public final class OnlineIssuer {
       throw new TrustRootException(
           Code.INVALID, "JWK Set " + Display.url(jwksUri) + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A Hallmark orchestrator's issuer is {@code <base>/oidc}: a discovery document that is not
+   * found under a URL without that path most often means the base URL was given.
+   */
+  private String notFoundHint() {
+    return issuer.endsWith("/oidc") ? null : "(is the issuer URL " + Display.untrusted(issuer + "/oidc") + "?)";
   }
 
   /**

@@ -41,6 +41,11 @@ public final class RemoteDocument {
    *     {@code TIMEOUT}; {@code UNREACHABLE}
    */
   public static byte[] fetch(URI url, int maxBytes, Deadline deadline, Connector connector) {
+    return fetch(url, maxBytes, deadline, connector, null);
+  }
+
+  /** As above; a 404 answer's message ends with {@code notFoundHint} when it is not null. */
+  static byte[] fetch(URI url, int maxBytes, Deadline deadline, Connector connector, String notFoundHint) {
     requireNonNull(deadline, "deadline");
     requireNonNull(connector, "connector");
     if (maxBytes < 0) {
@@ -71,7 +76,8 @@ public final class RemoteDocument {
               + "; redirects are not followed");
     }
     if (status != 200) {
-      throw new TrustRootException(Code.HTTP_STATUS, shown + " answered HTTP " + status);
+      String hint = status == 404 && notFoundHint != null ? " " + notFoundHint : "";
+      throw new TrustRootException(Code.HTTP_STATUS, shown + " answered HTTP " + status + hint);
     }
     // A connector is replaceable; the bound is this class's promise, so it is checked again.
     if (response.bodyLength() > maxBytes) {

@@ -290,6 +290,29 @@ class OnlineIssuerTest {
     wm.verify(0, getRequestedFor(urlEqualTo(JWKS)));
   }
 
+  /** The base URL given for an orchestrator's issuer: the 404 suggests the {@code /oidc} path. */
+  @Test
+  void rejectsMissingDiscoveryAndSuggestsTheOidcPath() {
+    serve(DISCOVERY, discovery(issuer(), base() + JWKS)); // served under /oidc only
+    TrustRootException e = assertThrows(TrustRootException.class, () -> fetch(base()));
+    assertEquals(Code.HTTP_STATUS, e.code());
+    assertTrue(e.getMessage().endsWith(" answered HTTP 404 (is the issuer URL " + base() + "/oidc?)"), e.getMessage());
+  }
+
+  @Test
+  void rejectsMissingDiscoveryUnderOidcWithoutHint() {
+    TrustRootException e = assertThrows(TrustRootException.class, () -> fetch(issuer()));
+    assertEquals(Code.HTTP_STATUS, e.code());
+    assertTrue(e.getMessage().endsWith(" answered HTTP 404"), e.getMessage());
+  }
+
+  @Test
+  void rejectsServerErrorOnDiscoveryWithoutHint() {
+    serve("/.well-known/openid-configuration", aResponse().withStatus(500).withBody("{}"));
+    TrustRootException e = assertThrows(TrustRootException.class, () -> fetch(base()));
+    assertTrue(e.getMessage().endsWith(" answered HTTP 500"), e.getMessage());
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {404, 500})
   void rejectsErrorStatusOnJwks(int status) {
