@@ -56,6 +56,12 @@ final class VerifyAttestationCommand implements Callable<Integer> {
       description = "The issuer URL (online: discovery + JWKS) or a trust-root file (air-gapped).")
   String trustRoot;
 
+  @Option(
+      names = "--log-policy",
+      paramLabel = "FILE",
+      description = "A c2sp.org/tlog-policy file that replaces the trust root's log policy (FORMATS §8.2); since stays the trust root's, or 0.")
+  Path logPolicy;
+
   @CommandLine.Mixin Expectations expect = new Expectations();
 
   @Option(names = "--json", description = "Print exactly one JSON object (FORMATS §7) on stdout, in failure too.")
@@ -100,6 +106,13 @@ final class VerifyAttestationCommand implements Callable<Integer> {
           case "--bundle" -> c.bundle = v;
           case "--trust-root" -> c.trustRoot = v;
           case "--digest" -> c.digest = v;
+          case "--log-policy" -> {
+            try {
+              c.logPolicy = Path.of(v);
+            } catch (java.nio.file.InvalidPathException e) {
+              return null;
+            }
+          }
           case "--repository" -> c.expect.repository = v;
           case "--ref" -> c.expect.ref = v;
           case "--workflow" -> c.expect.workflow = v;
@@ -156,6 +169,9 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     } else {
       policy.withoutArtifactUnsafe();
     }
+    if (logPolicy != null) {
+      policy.logPolicy(logPolicy);
+    }
     expect.applyTo(policy);
 
     Progress progress = Progress.forArtifact(artifact, err);
@@ -209,7 +225,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
 
   /** Options whose next argument is a value, never a flag of ours. */
   private static final java.util.Set<String> VALUE_OPTIONS =
-      java.util.Set.of("--bundle", "--trust-root", "--digest", "--repository", "--ref", "--workflow", "--sha", "--timeout");
+      java.util.Set.of("--bundle", "--trust-root", "--digest", "--log-policy", "--repository", "--ref", "--workflow", "--sha", "--timeout");
 
   /** Whether {@code --json} stands among the arguments as a flag (not as another option's value). */
   static boolean asksForJson(String[] args) {
@@ -239,7 +255,8 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         || (arg instanceof CommandLine.Model.OptionSpec digestOption && digestOption.longestName().equals("--digest"))) {
       stage = Check.ARTIFACT;
     } else if (arg instanceof CommandLine.Model.OptionSpec option
-        && (option.longestName().equals("--trust-root") || option.longestName().equals("--timeout"))) {
+        && (option.longestName().equals("--trust-root") || option.longestName().equals("--timeout")
+            || option.longestName().equals("--log-policy"))) {
       stage = Check.TRUST_ROOT;
     }
     printJson(

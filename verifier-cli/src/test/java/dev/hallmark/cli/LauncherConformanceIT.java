@@ -69,10 +69,17 @@ class LauncherConformanceIT {
 
   @TestFactory
   Stream<DynamicTest> everyCaseThroughTheLauncher() {
-    return CORPUS.cases.stream().map(c -> DynamicTest.dynamicTest(c.requireString("id"), () -> check(c)));
+    return CORPUS.cases.stream().map(c -> DynamicTest.dynamicTest(c.requireString("id"), () -> check(CORPUS, c)));
   }
 
-  private static void check(JsonObject c) throws Exception {
+  /** The transparency-log corpus (FORMATS §8, revision 2), with --log-policy where a case gives one. */
+  @TestFactory
+  Stream<DynamicTest> everyLogCaseThroughTheLauncher() {
+    ConformanceCorpus log = ConformanceCorpus.load("log");
+    return log.cases.stream().map(c -> DynamicTest.dynamicTest(c.requireString("id"), () -> check(log, c)));
+  }
+
+  private static void check(ConformanceCorpus CORPUS, JsonObject c) throws Exception {
     List<String> args = new ArrayList<>();
     args.add("verify-attestation");
     if (c.get("artifact") instanceof String a) {
@@ -84,6 +91,10 @@ class LauncherConformanceIT {
     args.add(CORPUS.resolve(c.requireString("trustRoot")).toString());
     for (Object a : c.requireArray("args")) {
       args.add((String) a);
+    }
+    if (c.get("logPolicy") instanceof String policy) {
+      args.add("--log-policy");
+      args.add(CORPUS.resolve(policy).toString());
     }
     args.add("--json");
     Result r = hallmark(cache, args);

@@ -81,10 +81,15 @@ final class LogCheck {
       }
     }
     LogEntry entry = new LogEntry(proof.checkpoint().origin(), proof.index(), size, verdict.witnesses(), verdict.witnessedBefore());
-    return new Outcome(null, "entry " + Long.toUnsignedString(proof.index()) + " of " + entry.origin()
-        + " (tree " + Long.toUnsignedString(size) + ")"
+    return new Outcome(null, "entry " + grouped(proof.index()) + " of " + entry.origin()
+        + " (tree " + grouped(size) + ")"
         + (entry.witnesses().isEmpty() ? "" : ", witnessed by " + String.join(", ", entry.witnesses()))
         + (entry.witnessedBefore() == null ? "" : " before " + java.time.Instant.ofEpochSecond(entry.witnessedBefore())), entry);
+  }
+
+  /** An unsigned 64-bit count with thousands separators: {@code 1,024}. */
+  private static String grouped(long unsigned) {
+    return String.format(java.util.Locale.ROOT, "%,d", new java.math.BigInteger(Long.toUnsignedString(unsigned)));
   }
 
   private static Outcome failed(String rule, String message) {
