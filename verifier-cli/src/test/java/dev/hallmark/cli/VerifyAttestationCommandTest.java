@@ -37,10 +37,10 @@ class VerifyAttestationCommandTest {
   static final List<String> CHECKS =
       List.of(
           "bundle", "trust-root", "token", "key-binding", "signature", "statement", "build-context",
-          "artifact", "policy");
+          "log", "artifact", "policy");
 
   static final List<String> MEMBERS =
-      List.of("verified", "failedCheck", "checks", "identity", "subjects", "artifact", "policy");
+      List.of("verified", "failedCheck", "checks", "identity", "subjects", "artifact", "log", "policy");
 
   private static final Pattern CHECK_LINE = Pattern.compile("^  (ok|FAIL)\\s+(\\S+)\\s+(.*)$");
   private static final char ESC = '\u001b';
@@ -71,7 +71,7 @@ class VerifyAttestationCommandTest {
   // ------------------------------------------------------------------ human output
 
   @Test
-  void verifiedBundleWithArtifactListsNineChecksAndEndsWithOneVerifiedLine() throws IOException {
+  void verifiedBundleWithArtifactListsTenChecksAndEndsWithOneVerifiedLine() throws IOException {
     CliRun r = verify(artifact);
     assertEquals(0, r.exit(), r::toString);
     assertEquals("", r.err(), r::toString);
