@@ -121,12 +121,12 @@ public final class OrchestratorMain {
    * start records the issuer it runs as.
    */
   static Orchestrator startAsRecordedIssuer(Orchestrator.Config flags, java.io.PrintWriter out) {
+    if (flags.publicUrl() != null) {
+      RecordedIssuer.checkPublicUrl(flags.publicUrl());
+    }
     java.util.Optional<RecordedIssuer> recorded = RecordedIssuer.read(flags.dataDir());
     if (recorded.isPresent()) {
       return Orchestrator.start(recorded.get().admit(flags));
-    }
-    if (flags.publicUrl() != null) {
-      RecordedIssuer.checkPublicUrl(flags.publicUrl());
     }
     Orchestrator o = Orchestrator.start(flags);
     try {
