@@ -169,7 +169,7 @@ public final class Orchestrator implements AutoCloseable {
       }
       String host = config.bind().getHostAddress();
       String literal = host.contains(":") ? "[" + host + "]" : host;
-      String publicUrl = config.publicUrl() != null ? config.publicUrl() : "http://" + literal + ":" + port;
+      String publicUrl = config.publicUrl() != null ? config.publicUrl() : listenUrl(config.bind(), port);
       // Jobs talk to the listening socket over loopback, never through the public URL (a proxy, a
       // name, or a dead address): the SDK only accepts a loopback literal.
       String local = config.bind().isAnyLocalAddress() ? (config.bind() instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1")
@@ -191,6 +191,12 @@ public final class Orchestrator implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /** {@code http://<bind>:<port>}: the public URL when no {@code --public-url} is given. */
+  static String listenUrl(InetAddress bind, int port) {
+    String host = bind.getHostAddress();
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   public static Path keysDir(Path dataDir) {

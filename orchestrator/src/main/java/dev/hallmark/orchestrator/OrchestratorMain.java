@@ -92,8 +92,8 @@ public final class OrchestratorMain implements Runnable {
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
           .withRate(checkRate(attestRate), 2.0 * attestRate);
       config = config.withBind(InetAddress.getByName(bind));
-      Orchestrator o = Orchestrator.start(config);
       var out = spec.commandLine().getOut();
+      Orchestrator o = startAsRecordedIssuer(config, out);
       int interrupted = o.failInterrupted();
       if (interrupted > 0) {
         out.println("marked " + interrupted + " interrupted job(s) failed: " + Orchestrator.RESTART_REASON);
@@ -125,6 +125,35 @@ public final class OrchestratorMain implements Runnable {
       stop.await();
       return 0;
     }
+  }
+
+  /**
+   * The issuer is part of every signature (issue 9): the data folder's recorded issuer wins over
+   * the flags, or the flags that would change it are refused before anything is touched; a first
+   * start records the issuer it runs as.
+   */
+  static Orchestrator startAsRecordedIssuer(Orchestrator.Config flags, java.io.PrintWriter out) {
+    if (flags.publicUrl() != null) {
+      RecordedIssuer.checkPublicUrl(flags.publicUrl());
+    }
+    java.util.Optional<RecordedIssuer> recorded = RecordedIssuer.read(flags.dataDir());
+    if (recorded.isPresent()) {
+      return Orchestrator.start(recorded.get().admit(flags));
+    }
+    Orchestrator o = Orchestrator.start(flags);
+    try {
+      new RecordedIssuer(o.issuerUrl(), flags.publicUrl() == null ? RecordedIssuer.Origin.LISTEN_ADDRESS
+          : RecordedIssuer.Origin.PUBLIC_URL).write(flags.dataDir());
+      if (!o.store().runs(1).isEmpty()) {
+        // A folder an older serve used: its bundles name the issuer of the start that signed them.
+        out.println("recorded issuer " + o.issuerUrl() + " in " + flags.dataDir().resolve(RecordedIssuer.FILE)
+            + " for this data folder, which has runs from before issuers were recorded (see docs/orchestrator.md#moving-an-issuer)");
+      }
+    } catch (RuntimeException e) {
+      o.close();
+      throw e;
+    }
+    return o;
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,

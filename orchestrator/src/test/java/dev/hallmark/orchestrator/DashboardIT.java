@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hallmark.attestation.json.JsonObject;
 import dev.hallmark.attestation.json.StrictJson;
+import dev.hallmark.trustroot.TrustRootExport;
 import dev.hallmark.trustroot.TrustRootSource;
+import dev.hallmark.trustroot.online.OnlineOptions;
 import dev.hallmark.verifier.Check;
 import dev.hallmark.verifier.VerificationPolicy;
 import dev.hallmark.verifier.VerificationResult;
@@ -202,6 +204,54 @@ class DashboardIT {
     });
     assertTrue(empty.getText().contains("no step of this run attested an artifact"), empty.getText());
     assertTrue(driver.findElements(By.cssSelector("table.attestations")).isEmpty());
+  }
+
+  /**
+   * Issue 9 §2: behind a proxy the issuer is the recorded public URL, whatever port serve listens
+   * on. A restart on another port with no --public-url keeps it, so the old bundle stays green in
+   * the browser (through the proxy) and verifies on the command line, online and offline.
+   */
+  @Test
+  void anOldBundleStaysVerifiedBehindTheProxyAfterARestartOnAnotherPort() throws Exception {
+    Path data = tmp.resolve("data");
+    Path repo = ServeIT.exampleRepository(tmp.resolve("app"));
+    String sha = ServeIT.git(repo, "rev-parse", "HEAD");
+    assertEquals(0, cli("repo", "add", REPO, repo.toString(), "--data", data.toString()));
+    int portA = freePort();
+    try (LoopbackProxy proxy = LoopbackProxy.start(portA)) {
+      String publicUrl = "http://127.0.0.1:" + proxy.port();
+      String issuer = publicUrl + "/oidc";
+      ServeProcess first = ServeProcess.start(tmp, data, portA, "--public-url", publicUrl);
+      servers.add(first.process());
+      String runId = push(first.url(), data);
+      assertEquals("succeeded", awaitFinished(first.url(), runId).requireString("status"));
+      String key = onlyStorageKey(first.url(), runId);
+      byte[] bundle = bytes(first.url() + "/api/v1/attestations/" + key);
+      Path exported = tmp.resolve("old-trust-root.json");
+      TrustRootExport.write(TrustRootSource.online(URI.create(issuer), OnlineOptions.defaults()).load(), exported);
+      ServeProcess.stop(first.process());
+      servers.remove(first.process());
+
+      int portB = freePort();
+      while (portB == portA || portB == proxy.port()) {
+        portB = freePort();
+      }
+      ServeProcess again = ServeProcess.start(tmp, data, portB); // no --public-url
+      servers.add(again.process());
+      proxy.retarget(portB);
+
+      Path artifact = ServeIT.buildArchive(repo, tmp.resolve("rebuild"));
+      for (TrustRootSource source : List.of(TrustRootSource.online(URI.create(issuer), OnlineOptions.defaults()),
+          TrustRootSource.file(exported))) {
+        VerificationResult r = new Verifier().verify(bundle, VerificationPolicy.builder(source).artifact(artifact)
+            .expectRepository(REPO).expectRef(REF).expectSha(sha).build());
+        assertTrue(r.isVerified(), () -> r.toJson().toString());
+      }
+      driver.get(publicUrl + "/#/runs/" + runId + "/attestations");
+      WebElement badge = settledBadge(key);
+      assertEquals("verified", badge.getAttribute("data-status"), badge.getAttribute("title"));
+      screenshot("attestations-after-restart-behind-proxy.png");
+    }
   }
 
   @Test

@@ -404,7 +404,7 @@ class ServeIT {
     return target;
   }
 
-  private static Path buildArchive(Path repo, Path clone) throws Exception {
+  static Path buildArchive(Path repo, Path clone) throws Exception {
     git(repo.getParent(), "clone", "--quiet", repo.toString(), clone.toString());
     Process p = new ProcessBuilder("sh", "-c", "mkdir -p dist"
         + " && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf dist/app-1.0.0.tar src"

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * JsonObject run = ServeProcess.awaitFinished(http, serve.url(), runId, Duration.ofSeconds(60));
  * }</pre>
  */
-record ServeProcess(Process process, String url) {
+record ServeProcess(Process process, String url, List<String> startLines) {
   static final Path JAR = Path.of("target/hallmark-orchestrator.jar").toAbsolutePath();
   private static final String MARKER = "hallmark orchestrator listening on ";
 
@@ -41,9 +41,18 @@ record ServeProcess(Process process, String url) {
    * {@code --public-url} says). Standard error goes to {@code logDir/serve-<n>.err}.
    */
   static ServeProcess start(Path logDir, Path data, int port, String... extra) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "serve", "--data", data.toString(),
-        "--port", Integer.toString(port)));
-    cmd.addAll(List.of(extra));
+    List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port)));
+    args.addAll(List.of(extra));
+    return startWith(logDir, data, args.toArray(String[]::new));
+  }
+
+  /**
+   * Starts {@code serve --data DATA ARGS…} (no {@code --port} unless in ARGS); {@link #startLines}
+   * are the lines it printed up to its start line.
+   */
+  static ServeProcess startWith(Path logDir, Path data, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "serve", "--data", data.toString()));
+    cmd.addAll(List.of(args));
     Path err = Files.createTempFile(logDir, "serve-", ".err");
     Process server = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -60,10 +69,14 @@ record ServeProcess(Process process, String url) {
     reader.setDaemon(true);
     reader.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    List<String> printed = new ArrayList<>();
     while (System.nanoTime() < deadline) {
       String l = lines.poll(100, TimeUnit.MILLISECONDS);
+      if (l != null) {
+        printed.add(l);
+      }
       if (l != null && l.startsWith(MARKER)) {
-        return new ServeProcess(server, l.substring(MARKER.length()).split(" ")[0]);
+        return new ServeProcess(server, l.substring(MARKER.length()).split(" ")[0], List.copyOf(printed));
       }
       if (l == null && !server.isAlive()) {
         break;
@@ -90,7 +103,10 @@ record ServeProcess(Process process, String url) {
     Path out = Files.createTempFile(tmp, "cli", ".out");
     Path err = Files.createTempFile(tmp, "cli", ".err");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "hallmark " + String.join(" ", args) + " did not finish");
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      stop(p); // e.g. a serve that should have refused to start
+      throw new AssertionError("hallmark " + String.join(" ", args) + " did not finish");
+    }
     return new CliResult(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 

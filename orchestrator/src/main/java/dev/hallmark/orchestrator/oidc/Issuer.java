@@ -46,8 +46,13 @@ public final class Issuer {
    */
   public Issuer(String publicUrl, String issuerUrl, IssuerKeyStore keys) {
     this.publicUrl = stripSlash(requireNonNull(publicUrl, "publicUrl"));
-    this.issuerUrl = issuerUrl == null ? this.publicUrl + "/oidc" : stripSlash(issuerUrl);
+    this.issuerUrl = issuerUrl == null ? issuerUrlFor(this.publicUrl) : stripSlash(issuerUrl);
     this.keys = requireNonNull(keys, "keys");
+  }
+
+  /** The issuer a public base URL gives: {@code <public URL>/oidc}, one trailing slash ignored. */
+  public static String issuerUrlFor(String publicUrl) {
+    return stripSlash(requireNonNull(publicUrl, "publicUrl")) + "/oidc";
   }
 
   private static String stripSlash(String s) {

@@ -8,22 +8,20 @@ import dev.hallmark.attestation.intoto.Subject;
 import dev.hallmark.orchestrator.Orchestrator;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.RecordedIssuer;
 import dev.hallmark.orchestrator.store.StoredAttestation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -313,30 +311,25 @@ public final class LocalRun {
     return new Source("local/" + folder, ref, sha, repo, true);
   }
 
-  /** The stored issuer string, chosen once (see the class description). */
+  /** The stored issuer string, chosen once (see the class description); the same file as serve's. */
   private String issuer() {
-    Path file = data.resolve("issuer");
-    try {
-      if (Files.exists(file)) {
-        String s = Files.readString(file, StandardCharsets.UTF_8).strip();
-        URI u = URI.create(s);
-        if (u.getPort() > 0) {
-          return s;
-        }
-        throw new OrchestratorException(Code.BAD_REQUEST, file + " does not hold an issuer URL with a port");
+    Optional<RecordedIssuer> recorded = RecordedIssuer.read(data);
+    if (recorded.isPresent()) {
+      if (recorded.get().port() <= 0) {
+        throw new OrchestratorException(Code.BAD_REQUEST, data.resolve(RecordedIssuer.FILE)
+            + " does not hold an issuer URL with a port");
       }
-      int port;
-      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = probe.getLocalPort();
-      }
-      String s = "http://127.0.0.1:" + port + "/oidc";
-      Path tmp = data.resolve("issuer.tmp-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4)));
-      Files.writeString(tmp, s + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      return s;
-    } catch (IOException | IllegalArgumentException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot read or create the issuer file " + file + ": " + e.getMessage());
+      return recorded.get().issuerUrl();
     }
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    } catch (IOException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot find a free loopback port: " + e.getMessage());
+    }
+    RecordedIssuer chosen = new RecordedIssuer("http://127.0.0.1:" + port + "/oidc", RecordedIssuer.Origin.LISTEN_ADDRESS);
+    chosen.write(data);
+    return chosen.issuerUrl();
   }
 
   private static boolean isFree(int port) {
