@@ -20,7 +20,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every case of the shared conformance corpus, in process, through the verifier library. */
+/** Every case of the conformance corpus ({@code vectors/conformance}), in process, through the verifier library. */
 class ConformanceTest {
   private static final ConformanceCorpus CORPUS = ConformanceCorpus.load();
 
