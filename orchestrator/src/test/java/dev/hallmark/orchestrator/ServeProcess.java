@@ -41,8 +41,15 @@ record ServeProcess(Process process, String url) {
    * {@code --public-url} says). Standard error goes to {@code logDir/serve-<n>.err}.
    */
   static ServeProcess start(Path logDir, Path data, int port, String... extra) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "serve", "--data", data.toString(),
-        "--port", Integer.toString(port)));
+    return start(logDir, List.of(), data, port, extra);
+  }
+
+  /** As {@link #start(Path, Path, int, String...)}, with options for serve's JVM (such as {@code -Djava.io.tmpdir=}). */
+  static ServeProcess start(Path logDir, List<String> jvmOptions, Path data, int port, String... extra)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(java()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", JAR.toString(), "serve", "--data", data.toString(), "--port", Integer.toString(port)));
     cmd.addAll(List.of(extra));
     Path err = Files.createTempFile(logDir, "serve-", ".err");
     Process server = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
