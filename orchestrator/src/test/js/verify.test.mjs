@@ -1,8 +1,8 @@
-// verify.js against the Java verifier and the shared conformance corpus.
+// verify.js against the Java verifier and the conformance corpus.
 //
 // HALLMARK_BROWSER_VECTORS: the vectors BrowserVerifierTest forges and records with the Java
 // verifier (target/browser-vectors/<id>/{bundle.json,trust-root.json,expected.json}).
-// HALLMARK_CONFORMANCE: the shared corpus (shared/vectors/conformance, read-only).
+// HALLMARK_CONFORMANCE: the conformance corpus (the repository's vectors/conformance, read-only).
 // Both are required: without them these tests fail, they never skip. The Java test sets both:
 //   mvn -o -pl orchestrator test -Dtest=BrowserVerifierTest
 import { describe, test } from 'node:test';
@@ -71,8 +71,8 @@ test('HALLMARK_BROWSER_VECTORS names the folder of Java-made vectors', () => {
   assert.ok(fs.readdirSync(VECTORS).length > 0, `no vector in ${VECTORS}: ${HOW}`);
 });
 
-test('HALLMARK_CONFORMANCE names the shared conformance corpus', () => {
-  assert.ok(CORPUS, `HALLMARK_CONFORMANCE is not set (it is shared/vectors/conformance): ${HOW}`);
+test('HALLMARK_CONFORMANCE names the conformance corpus', () => {
+  assert.ok(CORPUS, `HALLMARK_CONFORMANCE is not set (it is vectors/conformance): ${HOW}`);
   assert.ok(fs.existsSync(path.join(CORPUS, 'manifest.json')), `no manifest.json in HALLMARK_CONFORMANCE=${CORPUS}`);
 });
 

@@ -41,9 +41,15 @@ record ServeProcess(Process process, String url, List<String> startLines) {
    * {@code --public-url} says). Standard error goes to {@code logDir/serve-<n>.err}.
    */
   static ServeProcess start(Path logDir, Path data, int port, String... extra) throws IOException, InterruptedException {
+    return start(logDir, List.of(), data, port, extra);
+  }
+
+  /** As {@link #start(Path, Path, int, String...)}, with options for serve's JVM (such as {@code -Djava.io.tmpdir=}). */
+  static ServeProcess start(Path logDir, List<String> jvmOptions, Path data, int port, String... extra)
+      throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port)));
     args.addAll(List.of(extra));
-    return startWith(logDir, data, args.toArray(String[]::new));
+    return startWith(logDir, jvmOptions, data, args.toArray(String[]::new));
   }
 
   /**
@@ -51,7 +57,14 @@ record ServeProcess(Process process, String url, List<String> startLines) {
    * are the lines it printed up to its start line.
    */
   static ServeProcess startWith(Path logDir, Path data, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "serve", "--data", data.toString()));
+    return startWith(logDir, List.of(), data, args);
+  }
+
+  static ServeProcess startWith(Path logDir, List<String> jvmOptions, Path data, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(java()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", JAR.toString(), "serve", "--data", data.toString()));
     cmd.addAll(List.of(args));
     Path err = Files.createTempFile(logDir, "serve-", ".err");
     Process server = new ProcessBuilder(cmd).redirectError(err.toFile()).start();

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared conformance corpus through the packaged launcher, {@code bin/hallmark
- * verify-attestation … --json}, as a subprocess: exit status and the FORMATS §7 object (parsed
- * strictly, so stdout must hold exactly one JSON object and nothing else).
+ * The conformance corpus (the repository's {@code vectors/conformance}) through the packaged
+ * launcher, {@code bin/hallmark verify-attestation … --json}, as a subprocess: exit status and the
+ * FORMATS §7 object (parsed strictly, so stdout must hold exactly one JSON object and nothing else).
  */
 class LauncherConformanceIT {
   private static final ConformanceCorpus CORPUS = ConformanceCorpus.load();

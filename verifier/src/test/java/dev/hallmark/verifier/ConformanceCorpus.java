@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The shared conformance corpus ({@code ../shared/vectors/conformance}), read-only. Loading fails,
+ * The conformance corpus, read-only: the repository's copy {@code vectors/conformance} of the shared
+ * corpus (kept identical by {@link VectorsCopyTest}), so a clone tests on its own. Loading fails,
  * never skips, when the corpus is missing or its case folders do not match the manifest.
  */
 public final class ConformanceCorpus {
@@ -38,13 +39,9 @@ public final class ConformanceCorpus {
     return load("conformance");
   }
 
-  /** A corpus of the shared vectors by folder name: {@code conformance} (v1) or {@code log} (revision 2, §8). */
+  /** A corpus of the repository's vectors by folder name: {@code conformance} (v1) or {@code log} (revision 2, §8). */
   public static ConformanceCorpus load(String name) {
-    String shared = System.getProperty("hallmark.shared.dir");
-    Path dir =
-        shared != null
-            ? Path.of(shared, "vectors", name)
-            : Path.of("..", "..", "shared", "vectors", name);
+    Path dir = vectorsDir().resolve(name);
     Path manifestFile = dir.resolve("manifest.json");
     assertTrue(Files.isRegularFile(manifestFile), "conformance corpus missing: " + manifestFile.toAbsolutePath());
     try {
@@ -64,6 +61,16 @@ public final class ConformanceCorpus {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The repository's {@code vectors} folder: the root POM's {@code hallmark.vectors.dir}, else (a test
+   * run outside Maven, from a module folder) {@code ../vectors}.
+   */
+  public static Path vectorsDir() {
+    String vectors = System.getProperty("hallmark.vectors.dir");
+    Path dir = vectors != null && !vectors.isBlank() ? Path.of(vectors) : Path.of("..", "vectors");
+    return dir.toAbsolutePath().normalize();
   }
 
   public Path resolve(String relative) {

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every case of the shared conformance corpora, in process, through the verifier library: the v1
- * corpus, and the revision-2 transparency-log corpus (FORMATS §8) in {@link LogCorpus}.
+ * Every case of the conformance corpora ({@code vectors/conformance}, and the revision-2
+ * transparency-log corpus {@code vectors/log} in {@link LogCorpus}), in process, through the
+ * verifier library.
  */
 class ConformanceTest {
   private static final ConformanceCorpus CORPUS = ConformanceCorpus.load();

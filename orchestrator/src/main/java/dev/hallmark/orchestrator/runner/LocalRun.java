@@ -15,13 +15,17 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -370,20 +374,44 @@ public final class LocalRun {
     }
   }
 
+  /** Deletes {@code root} and everything under it, best effort; symbolic links are deleted, never followed. */
   static void deleteTree(Path root) {
     if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort: a leftover workspace is only disk space
+    // walkFileTree without FOLLOW_LINKS visits a symbolic link as a file: the link is deleted, never
+    // what it points at. Entries another thread deletes meanwhile (a job's own clean-up racing the
+    // orchestrator's stop) are skipped, not a reason to give up on the rest.
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+          deleteQuietly(f);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path f, IOException e) {
+          deleteQuietly(f);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) {
+          deleteQuietly(d);
+          return FileVisitResult.CONTINUE;
         }
       });
     } catch (IOException e) {
-      // best effort
+      // best effort: a leftover workspace is only disk space
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // best effort, as above
     }
   }
 }

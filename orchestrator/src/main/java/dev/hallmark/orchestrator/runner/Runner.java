@@ -105,6 +105,9 @@ public final class Runner implements AutoCloseable {
   private final JobUsers users;
   private final Path sdkJar;
   private volatile boolean closed;
+  /** Shared by every runAll/runPushed in progress; close() takes it to know none still writes. */
+  private final java.util.concurrent.locks.ReadWriteLock working = new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   public Runner(Orchestrator orchestrator, Settings settings) {
     this.orchestrator = requireNonNull(orchestrator, "orchestrator");
@@ -126,6 +129,15 @@ public final class Runner implements AutoCloseable {
    * name) from the registered repository {@code repository} cloned from {@code source}.
    */
   public List<RunOutcome> runAll(String repository, String source, String ref, String sha) {
+    working.readLock().lock();
+    try {
+      return runAllNow(repository, source, ref, sha);
+    } finally {
+      working.readLock().unlock();
+    }
+  }
+
+  private List<RunOutcome> runAllNow(String repository, String source, String ref, String sha) {
     Path work = newWorkDir();
     Path checkout = work.resolve("source");
     Git.checkout(source, sha, checkout);
@@ -163,6 +175,15 @@ public final class Runner implements AutoCloseable {
    * folder is deleted afterwards.
    */
   public RunOutcome runPushed(RunRecord run, String source) {
+    working.readLock().lock();
+    try {
+      return runPushedNow(run, source);
+    } finally {
+      working.readLock().unlock();
+    }
+  }
+
+  private RunOutcome runPushedNow(RunRecord run, String source) {
     Path work = null;
     try {
       work = newWorkDir();
@@ -240,17 +261,37 @@ public final class Runner implements AutoCloseable {
    * Kills every job process this runner started (and, when isolated, every process of a job uid)
    * and removes the job folder root; the orchestrator is stopping. Jobs still running are failed
    * by their own threads or, if the process ends first, by the restart sweep.
+   *
+   * <p>The folder root goes only once no run is in progress (at most {@link #CLOSE_WAIT}): a
+   * checkout or compile still under way would otherwise create its folders again after the
+   * deletion, and leave them behind when the JVM exits. Killing again while waiting also ends a
+   * job that started just as the runner closed.
    */
   @Override
   public void close() {
     closed = true;
     logFlusher.shutdownNow();
-    for (Process p : live) {
-      killTree(p.toHandle());
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    boolean idle = false;
+    try {
+      do {
+        for (Process p : live) {
+          killTree(p.toHandle());
+        }
+        users.killAll();
+        idle = working.writeLock().tryLock(100, TimeUnit.MILLISECONDS);
+      } while (!idle && System.nanoTime() < deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stop waiting; the folders go now, as far as they can
     }
-    users.killAll();
-    if (users.isIsolated()) {
-      LocalRun.deleteTree(users.workRoot());
+    try {
+      if (users.isIsolated()) {
+        LocalRun.deleteTree(users.workRoot());
+      }
+    } finally {
+      if (idle) {
+        working.writeLock().unlock();
+      }
     }
   }
 

@@ -3,7 +3,9 @@ package dev.hallmark.orchestrator.runner;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +14,12 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
 import javax.tools.JavaCompiler;
+import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
@@ -22,7 +28,7 @@ final class WorkflowCompiler {
   private WorkflowCompiler() {}
 
   private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
-  private static final String WARM_UP_SOURCE = """
+  static final String WARM_UP_SOURCE = """
       import static dev.hallmark.sdk.Hallmark.*;
       import dev.hallmark.sdk.*;
       public class WarmUp {
@@ -39,26 +45,58 @@ final class WorkflowCompiler {
    * Compiles a small workflow on a background thread: javac's first compile in a JVM spends most
    * of its time loading and linking javac itself (1–1.5 s on a 2-core machine), which then would
    * land inside the first push's start-up. Failures are ignored: the real compile reports its own.
+   *
+   * <p>Source and classes stay in memory: the thread is a daemon, killed mid-compile when the JVM
+   * exits (a SIGTERM right after start), so a folder of its own would outlive it in the temp folder.
    */
   static void warmUpInBackground(Path sdkJar) {
     if (!WARMING.compareAndSet(false, true)) {
       return; // once per JVM
     }
     Thread t = new Thread(() -> {
-      Path dir = null;
       try {
-        dir = Files.createTempDirectory("hallmark-javac-warm-up");
-        Path src = Files.writeString(dir.resolve("WarmUp.java"), WARM_UP_SOURCE);
-        compile(src, sdkJar, dir.resolve("classes"), "WarmUp.java");
+        compileInMemory(WARM_UP_SOURCE, sdkJar);
       } catch (IOException | RuntimeException e) {
         // a warm-up only
-      } finally {
-        LocalRun.deleteTree(dir);
       }
     }, "hallmark-javac-warm-up");
     t.setDaemon(true);
     t.setPriority(Thread.MIN_PRIORITY);
     t.start();
+  }
+
+  /**
+   * Compiles {@code WarmUp.java} from {@code source} with the options of {@link #compile}, reading
+   * and writing no file but the SDK jar: the class files are discarded. True when it compiled.
+   */
+  static boolean compileInMemory(String source, Path sdkJar) throws IOException {
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    if (javac == null) {
+      return false;
+    }
+    JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///WarmUp.java"), JavaFileObject.Kind.SOURCE) {
+      @Override
+      public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+        return source;
+      }
+    };
+    try (StandardJavaFileManager standard = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
+        JavaFileManager discarding = new ForwardingJavaFileManager<>(standard) {
+          @Override
+          public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
+              FileObject sibling) {
+            return new SimpleJavaFileObject(URI.create("discard:///" + className.replace('.', '/') + kind.extension), kind) {
+              @Override
+              public OutputStream openOutputStream() {
+                return OutputStream.nullOutputStream();
+              }
+            };
+          }
+        }) {
+      List<String> options = List.of("-classpath", sdkJar.toString(), "-encoding", "UTF-8", "-proc:none",
+          "-implicit:none", "-nowarn", "-g");
+      return javac.getTask(new StringWriter(), discarding, new DiagnosticCollector<>(), options, null, List.of(file)).call();
+    }
   }
 
   /**

@@ -71,8 +71,8 @@ import org.junit.jupiter.api.Test;
  * than intended is caught here rather than silently testing nothing.
  *
  * <p>Then {@code node --test src/test/js/*.test.mjs} runs the module's own tests as a subprocess,
- * with {@code HALLMARK_BROWSER_VECTORS} (these vectors) and {@code HALLMARK_CONFORMANCE} (the shared
- * corpus): they must all pass, at least one test per vector and per corpus case.
+ * with {@code HALLMARK_BROWSER_VECTORS} (these vectors) and {@code HALLMARK_CONFORMANCE} (the
+ * repository's copy of the conformance corpus): they must all pass, at least one test per vector and per corpus case.
  */
 class BrowserVerifierTest {
   /** The Java verifier's clock for every vector unless one says otherwise: an hour after iat. */
@@ -1390,13 +1390,13 @@ class BrowserVerifierTest {
     }
   }
 
-  /** The shared conformance corpus, found as the verifier's ConformanceTest finds it. */
+  /** The repository's copy of the conformance corpus, found as the verifier's ConformanceTest finds it. */
   private static Path conformanceDir() {
-    String shared = System.getProperty("hallmark.shared.dir");
+    String vectors = System.getProperty("hallmark.vectors.dir");
     Path dir =
-        shared != null && !shared.isBlank()
-            ? Path.of(shared, "vectors", "conformance")
-            : moduleDir.resolve("..").resolve("..").resolve("shared").resolve("vectors").resolve("conformance");
+        vectors != null && !vectors.isBlank()
+            ? Path.of(vectors, "conformance")
+            : moduleDir.resolve("..").resolve("vectors").resolve("conformance");
     dir = dir.toAbsolutePath().normalize();
     assertTrue(Files.isRegularFile(dir.resolve("manifest.json")), "conformance corpus missing: " + dir);
     return dir;
