@@ -77,7 +77,7 @@ class VerifyAttestationCommandTest {
     assertEquals("", r.err(), r::toString);
     List<String> lines = r.outLines();
     assertEquals(CHECKS, checkNames(lines), r::toString);
-    for (String line : lines.subList(0, 9)) {
+    for (String line : lines.subList(0, 10)) {
       assertEquals("ok", statusOf(line), line);
     }
     assertTrue(r.lastLine().startsWith("VERIFIED"), r::toString);
@@ -87,7 +87,7 @@ class VerifyAttestationCommandTest {
     assertTrue(r.lastLine().contains((String) forge.claims.get("sha")), r::toString);
     // No expectation: any repository and ref of this issuer would have passed; said on its own line.
     assertEquals(1, lines.stream().filter(l -> l.startsWith("warning:")).count(), r::toString);
-    assertEquals(11, lines.size(), r::toString);
+    assertEquals(12, lines.size(), r::toString);
   }
 
   @Test
@@ -123,7 +123,7 @@ class VerifyAttestationCommandTest {
     Files.writeString(artifact, "not the attested bytes\n");
     CliRun r = verify(artifact);
     assertEquals(1, r.exit(), r::toString);
-    assertEquals(CHECKS.subList(0, 8), checkNames(r.outLines()), r::toString);
+    assertEquals(CHECKS.subList(0, 9), checkNames(r.outLines()), r::toString);
     assertTrue(r.lastLine().startsWith("FAILED: check 'artifact'"), r::toString);
   }
 
