@@ -125,4 +125,15 @@ class LogPolicyTest {
     assertEquals("log.quorum-not-met", missingW4.failure().rule());
     assertNull(missingW4.witnessedBefore());
   }
+
+  @Test
+  void aCachedCheckpointIsStillJudgedAgainstTheClock() {
+    LogPolicy p = parse("quorum W1\n");
+    Checkpoint cp = log.cosign(log.checkpoint(), "W1", 1000);
+    assertTrue(p.verify(cp, 700).ok());
+    assertEquals("log.cosignature-future", p.verify(cp, 699).failure().rule());
+    assertTrue(p.verify(cp, 10_000).ok());
+    Checkpoint forged = log.cosign(log.checkpoint(), "W2", 1000);
+    assertEquals("log.quorum-not-met", p.verify(forged, 10_000).failure().rule());
+  }
 }
