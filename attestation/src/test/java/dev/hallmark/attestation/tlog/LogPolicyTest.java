@@ -93,7 +93,10 @@ class LogPolicyTest {
     String[] parts = vkey.split("\\+", 3);
     String wrongId = String.format("%08x", Integer.parseUnsignedInt(parts[1], 16) ^ 1);
     assertInvalid("log " + parts[0] + "+" + wrongId + "+" + parts[2] + "\nquorum none\n");
-    assertInvalid("log " + parts[0] + "+" + parts[1].toUpperCase() + "+" + parts[2] + "\nquorum none\n");
+    String upper = parts[1].toUpperCase(java.util.Locale.ROOT);
+    if (!upper.equals(parts[1])) { // a random key ID may hold digits only
+      assertInvalid("log " + parts[0] + "+" + upper + "+" + parts[2] + "\nquorum none\n");
+    }
   }
 
   @ParameterizedTest
