@@ -250,25 +250,81 @@ public final class LogPolicy {
   /** A rule of FORMATS §8.4 that failed: a stable code and a one-line message. */
   public record Failure(String rule, String message) {}
 
+  /**
+   * What the signatures of one checkpoint prove, whatever the time: a failure, or the latest and
+   * the earliest timestamp of each witness whose cosignature verified. Cached per checkpoint text,
+   * so that bundles of one batch (which share a checkpoint) cost one set of Ed25519 verifications.
+   */
+  private record Signatures(Failure failure, Map<String, Long> earliest, long latest) {}
+
+  /** Bounded: an audit of many batches keeps only recent checkpoints. */
+  private static final int CACHE_ENTRIES = 1024;
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Signatures> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Verifies a checkpoint's signatures and cosignatures and evaluates the quorum at {@code now} (seconds). */
   public Verdict verify(Checkpoint checkpoint, long now) {
-    byte[] note = checkpoint.noteBytes();
+    String key = checkpoint.signedText();
+    Signatures sigs = verified.get(key);
+    if (sigs == null) {
+      sigs = verifySignatures(checkpoint);
+      if (verified.size() >= CACHE_ENTRIES) {
+        verified.clear();
+      }
+      verified.put(key, sigs);
+    }
+    if (sigs.failure() != null) {
+      return new Verdict(sigs.failure(), List.of(), null);
+    }
+    if (sigs.latest() > now + FUTURE_SKEW_SECONDS) {
+      return failed("log.cosignature-future", "a witness cosignature is dated more than 300 s in the verifier's future");
+    }
+    Map<String, Long> earliest = sigs.earliest();
+    List<String> names = new ArrayList<>();
+    for (Witness w : witnesses) {
+      if (earliest.containsKey(w.name())) {
+        names.add(w.name());
+      }
+    }
+    if (quorum.equals("none")) {
+      return new Verdict(null, names, null);
+    }
+    // The smallest T at which the quorum holds over the witnesses whose earliest cosignature is ≤ T.
+    for (long t : new java.util.TreeSet<>(earliest.values())) {
+      Set<String> seen = new HashSet<>();
+      earliest.forEach((name, at) -> {
+        if (at <= t) {
+          seen.add(name);
+        }
+      });
+      if (holds(quorum, seen)) {
+        return new Verdict(null, names, t);
+      }
+    }
+    return new Verdict(new Failure("log.quorum-not-met", "the witnesses' cosignatures do not meet the policy's quorum"),
+        names, null);
+  }
+
+  /** FORMATS §8.4 steps 2 and 3 without the clock: origin, every known signature, every known cosignature. */
+  private Signatures verifySignatures(Checkpoint checkpoint) {
     boolean originIsLog = false;
-    boolean logSigned = false;
     for (Log log : logs) {
       if (log.key().name().equals(checkpoint.origin())) {
         originIsLog = true;
       }
     }
     if (!originIsLog) {
-      return failed("log.origin-unknown", "the checkpoint's origin is not the key name of a log of the policy");
+      return refused("log.origin-unknown", "the checkpoint's origin is not the key name of a log of the policy");
     }
+    byte[] note = checkpoint.noteBytes();
+    boolean logSigned = false;
     Map<String, Long> earliest = new HashMap<>();
+    long latest = 0;
     for (Checkpoint.SignatureLine line : checkpoint.signatures()) {
       for (Log log : logs) {
         if (log.key().matches(line.name(), line.keyId())) {
           if (!log.key().verify(note, line.signature())) {
-            return failed("log.signature-invalid", "the signature of log key '" + line.name() + "' does not verify");
+            return refused("log.signature-invalid", "the signature of log key '" + line.name() + "' does not verify");
           }
           if (line.name().equals(checkpoint.origin())) {
             logSigned = true;
@@ -279,52 +335,31 @@ public final class LogPolicy {
         if (w.key().matches(line.name(), line.keyId())) {
           byte[] sig = line.signature();
           if (sig.length != 8 + Ed25519.SIGNATURE_BYTES) {
-            return failed("log.cosignature-invalid", "the cosignature of witness " + w.name() + " is not a timestamp and a signature");
+            return refused("log.cosignature-invalid", "the cosignature of witness " + w.name() + " is not a timestamp and a signature");
           }
           long t = 0;
           for (int i = 0; i < 8; i++) {
             t = (t << 8) | (sig[i] & 0xff);
           }
           if (t < 0) {
-            return failed("log.cosignature-invalid", "the cosignature of witness " + w.name() + " has a timestamp above 2^63-1");
+            return refused("log.cosignature-invalid", "the cosignature of witness " + w.name() + " has a timestamp above 2^63-1");
           }
           if (!w.key().verify(checkpoint.cosignedMessage(t), java.util.Arrays.copyOfRange(sig, 8, sig.length))) {
-            return failed("log.cosignature-invalid", "the cosignature of witness " + w.name() + " does not verify");
-          }
-          if (t > now + FUTURE_SKEW_SECONDS) {
-            return failed("log.cosignature-future", "the cosignature of witness " + w.name() + " is dated more than 300 s in the future");
+            return refused("log.cosignature-invalid", "the cosignature of witness " + w.name() + " does not verify");
           }
           earliest.merge(w.name(), t, Math::min);
+          latest = Math.max(latest, t);
         }
       }
     }
     if (!logSigned) {
-      return failed("log.checkpoint-unsigned", "the checkpoint carries no signature of the policy's log for its origin");
+      return refused("log.checkpoint-unsigned", "the checkpoint carries no signature of the policy's log for its origin");
     }
-    List<String> verified = new ArrayList<>();
-    for (Witness w : witnesses) {
-      if (earliest.containsKey(w.name())) {
-        verified.add(w.name());
-      }
-    }
-    if (quorum.equals("none")) {
-      return new Verdict(null, verified, null);
-    }
-    // The smallest T at which the quorum holds over the witnesses whose earliest cosignature is ≤ T.
-    List<Long> times = new ArrayList<>(new java.util.TreeSet<>(earliest.values()));
-    for (long t : times) {
-      Set<String> seen = new HashSet<>();
-      earliest.forEach((name, at) -> {
-        if (at <= t) {
-          seen.add(name);
-        }
-      });
-      if (holds(quorum, seen)) {
-        return new Verdict(null, verified, t);
-      }
-    }
-    return new Verdict(new Failure("log.quorum-not-met", "the witnesses' cosignatures do not meet the policy's quorum"),
-        verified, null);
+    return new Signatures(null, Map.copyOf(earliest), latest);
+  }
+
+  private static Signatures refused(String rule, String message) {
+    return new Signatures(new Failure(rule, message), Map.of(), 0);
   }
 
   /** Whether {@code name} (a witness or group) has witnessed, given the witnesses that cosigned. */
