@@ -4,6 +4,7 @@ import dev.hallmark.orchestrator.intake.IntakeCredential;
 import dev.hallmark.orchestrator.intake.PushIntake;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
 import dev.hallmark.orchestrator.runner.Runner;
+import dev.hallmark.orchestrator.runner.Sandbox;
 import dev.hallmark.orchestrator.runner.SdkJar;
 import dev.hallmark.orchestrator.store.Store;
 import java.nio.file.Files;
@@ -75,8 +76,14 @@ public final class OrchestratorMain {
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 
+    @Option(names = "--unsafe-no-sandbox", description = "Run jobs without the bubblewrap sandbox (only where every "
+        + "workflow author is trusted); every run records it and its page says so.")
+    boolean unsafeNoSandbox;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
+      // Before anything listens: without a working sandbox serve does not start (unless told).
+      Sandbox sandbox = unsafeNoSandbox ? Sandbox.unsafeNone() : Sandbox.probe();
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
           .withRate(checkRate(attestRate), 2.0 * attestRate);
       config = config.withBind(InetAddress.getByName(bind));
@@ -90,7 +97,10 @@ public final class OrchestratorMain {
       out.println((credential.isNew() ? "created the intake credential in " : "intake credential: ") + credential.file()
           + " (send it as Authorization: Bearer with POST /api/v1/events/push)");
       Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), parallel, Set.of(),
-          line -> { }));
+          line -> { }), sandbox.hiding(data), Runner.COMPILE_TIMEOUT);
+      if (!sandbox.isEnabled()) {
+        out.println("warning: jobs run WITHOUT a sandbox (--unsafe-no-sandbox); every run records it");
+      }
       // One run at a time, in arrival order; each run's jobs use up to --parallel.
       ExecutorService runs = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hallmark-runs");
@@ -138,11 +148,15 @@ public final class OrchestratorMain {
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 
+    @Option(names = "--unsafe-no-sandbox", description = "Run jobs without the bubblewrap sandbox (only where every "
+        + "workflow author is trusted).")
+    boolean unsafeNoSandbox;
+
     @Override
     public Integer call() {
       Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
       var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut())
-          .attestRate(checkRate(attestRate)).execute();
+          .attestRate(checkRate(attestRate)).unsafeNoSandbox(unsafeNoSandbox).execute();
       return result.succeeded() ? 0 : 1;
     }
   }
