@@ -80,9 +80,14 @@ public final class OrchestratorMain {
         + "workflow author is trusted); every run records it and its page says so.")
     boolean unsafeNoSandbox;
 
+    @Option(names = "--compile-timeout", paramLabel = "SECONDS", description = "How long one workflow may take to "
+        + "compile, 1 to 3600 (default 120).")
+    int compileTimeout = 120;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
       // Before anything listens: without a working sandbox serve does not start (unless told).
+      checkCompileTimeout(compileTimeout);
       Sandbox sandbox = unsafeNoSandbox ? Sandbox.unsafeNone() : Sandbox.probe();
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
           .withRate(checkRate(attestRate), 2.0 * attestRate);
@@ -97,7 +102,7 @@ public final class OrchestratorMain {
       out.println((credential.isNew() ? "created the intake credential in " : "intake credential: ") + credential.file()
           + " (send it as Authorization: Bearer with POST /api/v1/events/push)");
       Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), parallel, Set.of(),
-          line -> { }), sandbox.hiding(data), Runner.COMPILE_TIMEOUT);
+          line -> { }), sandbox.hiding(data), java.time.Duration.ofSeconds(compileTimeout));
       if (!sandbox.isEnabled()) {
         out.println("warning: jobs run WITHOUT a sandbox (--unsafe-no-sandbox); every run records it");
       }
@@ -152,11 +157,17 @@ public final class OrchestratorMain {
         + "workflow author is trusted).")
     boolean unsafeNoSandbox;
 
+    @Option(names = "--compile-timeout", paramLabel = "SECONDS", description = "How long one workflow may take to "
+        + "compile, 1 to 3600 (default 120).")
+    int compileTimeout = 120;
+
     @Override
     public Integer call() {
+      checkCompileTimeout(compileTimeout);
       Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
       var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut())
-          .attestRate(checkRate(attestRate)).unsafeNoSandbox(unsafeNoSandbox).execute();
+          .attestRate(checkRate(attestRate)).unsafeNoSandbox(unsafeNoSandbox)
+          .compileTimeout(java.time.Duration.ofSeconds(compileTimeout)).execute();
       return result.succeeded() ? 0 : 1;
     }
   }
@@ -237,6 +248,15 @@ public final class OrchestratorMain {
         return 0;
       }
     }
+  }
+
+  /** 1 s to 1 h. */
+  static int checkCompileTimeout(int seconds) {
+    if (seconds < 1 || seconds > 3600) {
+      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+          "--compile-timeout must be between 1 and 3600 seconds, not " + seconds);
+    }
+    return seconds;
   }
 
   /** 1 to 1,000,000 attestations per second and job. */

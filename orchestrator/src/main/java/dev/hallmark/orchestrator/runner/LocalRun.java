@@ -85,7 +85,7 @@ public final class LocalRun {
   }
 
   /** How long one workflow may take to compile (default 120 s; tests use less). */
-  LocalRun compileTimeout(java.time.Duration limit) {
+  public LocalRun compileTimeout(java.time.Duration limit) {
     this.compileTimeout = limit;
     return this;
   }

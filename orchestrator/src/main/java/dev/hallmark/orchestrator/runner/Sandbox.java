@@ -193,9 +193,11 @@ public final class Sandbox {
     }
     List<Path> masks = new ArrayList<>(hidden);
     masks.add(Path.of("/run/user")); // session buses and agents of logged-in users
-    String home = System.getProperty("user.home", "");
-    if (home.startsWith("/") && !home.equals("/")) {
-      masks.add(Path.of(home)); // keys, tokens and caches of the orchestrator's user
+    // Keys, tokens and caches of the orchestrator's user (its passwd home and $HOME may differ).
+    for (String home : new String[] {System.getProperty("user.home", ""), System.getenv("HOME")}) {
+      if (home != null && home.startsWith("/") && Path.of(home).normalize().getNameCount() > 0) {
+        masks.add(Path.of(home).normalize());
+      }
     }
     // Parents before children, so a deeper mask is not undone by a shallower one.
     masks.sort(Comparator.comparingInt(Path::getNameCount));
