@@ -203,7 +203,8 @@ public final class Sandbox {
     masks.sort(Comparator.comparingInt(Path::getNameCount));
     for (Path m : masks) {
       if (Files.isDirectory(m, LinkOption.NOFOLLOW_LINKS)) {
-        b.addAll(List.of("--perms", "0700", "--size", Long.toString(LOCK_BYTES), "--tmpfs", m.toString()));
+        // Traversable (to the folders bound below it), not listable: as the job folders were for job uids.
+        b.addAll(List.of("--perms", "0111", "--size", Long.toString(LOCK_BYTES), "--tmpfs", m.toString()));
       }
     }
     List<Path> ro = new ArrayList<>(mounts.readOnly());
