@@ -245,7 +245,7 @@ class LocalRunTest {
   }
 
   @Test
-  void mintedTokensAreMaskedAndJobJvmSeesNoHallmarkEnvironment() throws IOException {
+  void mintedTokensAreMaskedAndJobJvmSeesNoHallmarkEnvironment() throws Exception {
     assertTrue(System.getenv().keySet().stream().anyMatch(k -> k.startsWith("HALLMARK_")),
         "surefire gives the test JVM a HALLMARK_* variable");
     Path folder = tmp.resolve("probe");
