@@ -6,6 +6,7 @@ import dev.hallmark.orchestrator.intake.IntakeCredential;
 import dev.hallmark.orchestrator.intake.PushIntake;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
 import dev.hallmark.orchestrator.runner.Runner;
+import dev.hallmark.orchestrator.runner.Sandbox;
 import dev.hallmark.orchestrator.runner.SdkJar;
 import dev.hallmark.orchestrator.secret.DeclaredSecrets;
 import dev.hallmark.orchestrator.store.Store;
@@ -87,8 +88,19 @@ public final class OrchestratorMain implements Runnable {
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 
+    @Option(names = "--unsafe-no-sandbox", description = "Run jobs without the bubblewrap sandbox (only where every "
+        + "workflow author is trusted); every run records it and its page says so.")
+    boolean unsafeNoSandbox;
+
+    @Option(names = "--compile-timeout", paramLabel = "SECONDS", description = "How long one workflow may take to "
+        + "compile, 1 to 3600 (default 120).")
+    int compileTimeout = 120;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
+      // Before anything listens: without a working sandbox serve does not start (unless told).
+      checkCompileTimeout(compileTimeout);
+      Sandbox sandbox = unsafeNoSandbox ? Sandbox.unsafeNone() : Sandbox.probe();
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
           .withRate(checkRate(attestRate), 2.0 * attestRate);
       config = config.withBind(InetAddress.getByName(bind));
@@ -102,7 +114,11 @@ public final class OrchestratorMain implements Runnable {
       out.println((credential.isNew() ? "created the intake credential in " : "intake credential: ") + credential.file()
           + " (send it as Authorization: Bearer with POST /api/v1/events/push)");
       Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), parallel,
-          DeclaredSecrets.in(data), line -> { }));
+          DeclaredSecrets.in(data),
+          line -> { }), sandbox.hiding(data), java.time.Duration.ofSeconds(compileTimeout));
+      if (!sandbox.isEnabled()) {
+        out.println("warning: jobs run WITHOUT a sandbox (--unsafe-no-sandbox); every run records it");
+      }
       // One run at a time, in arrival order; each run's jobs use up to --parallel.
       ExecutorService runs = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hallmark-runs");
@@ -179,11 +195,21 @@ public final class OrchestratorMain implements Runnable {
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 
+    @Option(names = "--unsafe-no-sandbox", description = "Run jobs without the bubblewrap sandbox (only where every "
+        + "workflow author is trusted).")
+    boolean unsafeNoSandbox;
+
+    @Option(names = "--compile-timeout", paramLabel = "SECONDS", description = "How long one workflow may take to "
+        + "compile, 1 to 3600 (default 120).")
+    int compileTimeout = 120;
+
     @Override
     public Integer call() {
+      checkCompileTimeout(compileTimeout);
       Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
       var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut())
-          .attestRate(checkRate(attestRate)).execute();
+          .attestRate(checkRate(attestRate)).unsafeNoSandbox(unsafeNoSandbox)
+          .compileTimeout(java.time.Duration.ofSeconds(compileTimeout)).execute();
       return result.succeeded() ? 0 : 1;
     }
   }
@@ -264,6 +290,15 @@ public final class OrchestratorMain implements Runnable {
         return 0;
       }
     }
+  }
+
+  /** 1 s to 1 h. */
+  static int checkCompileTimeout(int seconds) {
+    if (seconds < 1 || seconds > 3600) {
+      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+          "--compile-timeout must be between 1 and 3600 seconds, not " + seconds);
+    }
+    return seconds;
   }
 
   /** 1 to 1,000,000 attestations per second and job. */

@@ -279,7 +279,7 @@ class ServeIT {
         "public class Sleepy {",
         "  public static void main(String[] args) {",
         "    workflow(\"sleepy\").on(push().branches(\"main\")).job(job(\"sleepy\")",
-        "        .step(\"wait\", ctx -> ctx.sh(\"sleep 300 & echo SLEEPER $! UID $(id -u); wait\"))).main(args);",
+        "        .step(\"wait\", ctx -> ctx.sh(\"sleep 300.4242 & echo SLEEPER $! UID $(id -u); wait\"))).main(args);",
         "  }",
         "}", ""));
     git(repo, "init", "--quiet", "--initial-branch=main");
@@ -311,8 +311,10 @@ class ServeIT {
       }
     }
     assertNotNull(m, "the step never reported its sleeper");
-    long sleeperPid = Long.parseLong(m.group(1));
-    ProcessHandle sleeper = ProcessHandle.of(sleeperPid).orElseThrow(() -> new AssertionError("sleeper already gone"));
+    // The pid it printed is its sandbox's (a PID namespace of its own): find it on the host by its argv.
+    ProcessHandle sleeper = ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().orElse("").contains("sleep 300.4242")).findFirst()
+        .orElseThrow(() -> new AssertionError("sleeper already gone"));
     assertTrue(sleeper.isAlive());
     if (dev.hallmark.orchestrator.runner.JobUsers.isRoot()) {
       assertNotEquals("0", m.group(2), "the job ran as root");

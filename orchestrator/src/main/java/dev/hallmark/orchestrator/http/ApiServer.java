@@ -480,6 +480,7 @@ public final class ApiServer implements AutoCloseable {
     if (tail == null) {
       Map<String, Object> m = runJson(run);
       m.put("reason", store.runReason(run.id()).orElse(null));
+      m.put("sandboxed", store.runSandboxed(run.id()).orElse(true));
       json(ex, 200, m);
     } else if (tail.equals("/jobs")) {
       List<Object> jobs = new ArrayList<>();

@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  *
  * <p>At the lease's end every process of the uid is killed (nothing a step left in the background
  * survives its job) and the folders it was given are handed back to root before the uid is used
- * again. When the orchestrator is not root, jobs run as its own user (single-tenant; documented).
+ * again; only then does root delete anything of the job, and never by following a link
+ * ({@link WorkspaceFiles#deleteTree}). Jobs never share temporary folders (see {@link Sandbox}), so
+ * root sweeps none. When the orchestrator is not root, jobs run as its own user (single-tenant; documented).
  *
  * <pre>{@code
  * JobUsers users = JobUsers.detect(settingsWorkDir);
@@ -233,9 +235,9 @@ public final class JobUsers {
       throw new OrchestratorException(Code.BAD_REQUEST, "all " + count + " job uids are in use");
     }
     live.add(uid);
-    // A holder that crashed may have left processes or temp files: they end before the uid is reused.
+    // A holder that crashed may have left processes: they end before the uid is reused. (Temporary
+    // files need no sweep: every sandboxed process has private /tmp, /var/tmp, /dev/shm, /run/lock.)
     killUid(uid);
-    sweepSharedTemp(uid);
     return new Lease(uid, lock);
   }
 
@@ -344,7 +346,6 @@ public final class JobUsers {
       }
       closed = true;
       killUid(uid);
-      sweepSharedTemp(uid);
       boolean reclaimed = true;
       for (Path dir : given) {
         try {
@@ -360,25 +361,6 @@ public final class JobUsers {
           inUse.clear(uid - base);
         }
       } // else: the uid stays locked and retired for this orchestrator's life rather than be reused unclean
-    }
-  }
-
-  /** What the uid left in the world-writable temp folders goes with it (the next holder must not find it). */
-  static void sweepSharedTemp(int uid) {
-    for (String shared : List.of("/tmp", "/var/tmp", "/dev/shm")) {
-      try (Stream<Path> entries = Files.list(Path.of(shared))) {
-        entries.forEach(p -> {
-          try {
-            if (((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == uid) {
-              LocalRun.deleteTree(p);
-            }
-          } catch (IOException | RuntimeException e) {
-            // gone already
-          }
-        });
-      } catch (IOException e) {
-        // no such folder here
-      }
     }
   }
 

@@ -3,7 +3,6 @@ package dev.hallmark.orchestrator.runner;
 import static java.util.Objects.requireNonNull;
 
 import dev.hallmark.attestation.AttestationException;
-import dev.hallmark.attestation.crypto.Sha256;
 import dev.hallmark.attestation.intoto.Subject;
 import dev.hallmark.orchestrator.Orchestrator;
 import dev.hallmark.orchestrator.OrchestratorException;
@@ -24,7 +23,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +66,8 @@ public final class LocalRun {
   private final Path data;
   private final PrintWriter log;
   private int attestRate = 1000;
+  private boolean unsafeNoSandbox;
+  private java.time.Duration compileTimeout = WorkflowCompiler.DEFAULT_TIMEOUT;
 
   public LocalRun(Path dir, String refOverride, Path out, Path data, PrintWriter log) {
     this.dir = requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -80,6 +80,18 @@ public final class LocalRun {
   /** Attestations per second and job (burst 2×); default 1,000. */
   public LocalRun attestRate(int perSecond) {
     this.attestRate = perSecond;
+    return this;
+  }
+
+  /** Runs jobs without the bubblewrap sandbox ({@code --unsafe-no-sandbox}); every run records it. */
+  public LocalRun unsafeNoSandbox(boolean unsafe) {
+    this.unsafeNoSandbox = unsafe;
+    return this;
+  }
+
+  /** How long one workflow may take to compile (default 120 s; tests use less). */
+  public LocalRun compileTimeout(java.time.Duration limit) {
+    this.compileTimeout = limit;
     return this;
   }
 
@@ -98,11 +110,12 @@ public final class LocalRun {
     if (refOverride != null && !refOverride.startsWith("refs/")) {
       throw new OrchestratorException(Code.BAD_REQUEST, "--ref must be a full ref such as refs/heads/main, not " + refOverride);
     }
+    // Checked before anything is written: no sandbox, no run (unless the caller said unsafe).
+    Sandbox sandbox = unsafeNoSandbox ? Sandbox.unsafeNone() : Sandbox.probe();
     Path workRoot = data.resolve("work");
     Orchestrator.Config config = Orchestrator.Config.defaults(data).withRate(attestRate, 2.0 * attestRate);
     Orchestrator.createDataDir(data); // owner-only, before anything is written into it
     Path sdkJar = SdkJar.locate(data);
-    WorkflowCompiler.warmUpInBackground(sdkJar); // beside the snapshot and the orchestrator's start
     Source source = Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS) ? gitSource() : snapshot(workRoot);
     String issuer = issuer();
     int port = URI.create(issuer).getPort();
@@ -118,7 +131,7 @@ public final class LocalRun {
           dev.hallmark.orchestrator.secret.DeclaredSecrets.in(data), line -> {
         log.println(line);
         log.flush();
-      }));
+      }), sandbox.hiding(data), compileTimeout);
       // Ctrl-C or SIGTERM: the job processes end with us.
       Thread stopJobs = new Thread(runner::close, "hallmark-stop-jobs");
       Runtime.getRuntime().addShutdownHook(stopJobs);
@@ -167,17 +180,19 @@ public final class LocalRun {
         writeFile(bundleFile, bundle);
         bundles.add(bundleFile);
         Path artifact = inside(name);
-        Optional<Path> found = run.jobs().stream().filter(j -> j.jobId().equals(a.jobId()) && j.workspace() != null)
-            .findFirst().flatMap(j -> findArtifact(j.workspace(), a.subjectName(), a.subjectSha256()));
+        Optional<Runner.JobOutcome> job = run.jobs().stream()
+            .filter(j -> j.jobId().equals(a.jobId()) && j.workspace() != null).findFirst();
+        Optional<Path> found = job.flatMap(j -> findArtifact(j.workspace(), a.subjectName(), a.subjectSha256()));
         if (found.isPresent()) {
-          copyFile(found.get(), artifact);
+          copyFile(job.get().workspace(), found.get(), artifact);
           artifacts.add(artifact);
           log.println("hallmark: verify with: hallmark verify-attestation " + artifact + " --bundle " + bundleFile
               + " --trust-root " + trustRoot + " --repository " + source.repository + " --ref " + source.ref
               + " --sha " + source.sha);
         } else {
           log.println("hallmark: wrote " + bundleFile + " (the artifact " + a.subjectName()
-              + " is not a file in the job's workspace; verify it where it is, with --sha " + source.sha + ")");
+              + " is not a regular file inside the job's workspace, reached without symbolic links; verify it where it is,"
+              + " with --sha " + source.sha + ")");
         }
       }
     }
@@ -197,19 +212,20 @@ public final class LocalRun {
 
   /**
    * The attested file in the job's workspace: the subject name as a path, else any regular file
-   * with the subject's digest; never a symbolic link or a file outside the workspace.
+   * with the subject's digest; never through a symbolic link, never a file outside the workspace
+   * (every candidate is opened by {@link WorkspaceFiles#openRegularFile}, as root would copy it).
    */
   static Optional<Path> findArtifact(Path workspace, String subjectName, String sha256) {
     Path ws = workspace.toAbsolutePath().normalize();
     Path direct = ws.resolve(subjectName).normalize();
-    if (direct.startsWith(ws) && isPlainFile(direct) && digestIs(direct, sha256)) {
+    if (direct.startsWith(ws) && !direct.equals(ws) && digestIs(ws, direct, sha256)) {
       return Optional.of(direct);
     }
     try (Stream<Path> s = Files.walk(ws)) {
       return s.filter(p -> !ws.relativize(p).startsWith(".git"))
           .filter(LocalRun::isPlainFile)
           .limit(10_000)
-          .filter(p -> digestIs(p, sha256))
+          .filter(p -> digestIs(ws, p, sha256))
           .findFirst();
     } catch (IOException | java.io.UncheckedIOException e) {
       return Optional.empty();
@@ -224,10 +240,15 @@ public final class LocalRun {
     }
   }
 
-  private static boolean digestIs(Path p, String sha256) {
-    try {
-      return Sha256.hex(Sha256.of(p, n -> {})).equals(sha256);
-    } catch (RuntimeException e) {
+  private static boolean digestIs(Path workspace, Path p, String sha256) {
+    try (java.io.InputStream in = WorkspaceFiles.openRegularFile(workspace, workspace.relativize(p).toString())) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest()).equals(sha256);
+    } catch (IOException | RuntimeException | java.security.NoSuchAlgorithmException e) {
       return false;
     }
   }
@@ -363,10 +384,12 @@ public final class LocalRun {
     }
   }
 
-  private static void copyFile(Path from, Path target) {
-    try {
+  /** Copies {@code from} (inside {@code workspace}) as what it is: opened without following any link. */
+  private static void copyFile(Path workspace, Path from, Path target) {
+    Path ws = workspace.toAbsolutePath().normalize();
+    try (java.io.InputStream in = WorkspaceFiles.openRegularFile(ws, ws.relativize(from).toString())) {
       Path tmp = Files.createTempFile(target.getParent(), ".hallmark", ".tmp");
-      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(tmp, PUBLIC);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -374,44 +397,8 @@ public final class LocalRun {
     }
   }
 
-  /** Deletes {@code root} and everything under it, best effort; symbolic links are deleted, never followed. */
+  /** Best effort, never following a link (a job's workspace may hold any): see {@link WorkspaceFiles#deleteTree}. */
   static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    // walkFileTree without FOLLOW_LINKS visits a symbolic link as a file: the link is deleted, never
-    // what it points at. Entries another thread deletes meanwhile (a job's own clean-up racing the
-    // orchestrator's stop) are skipped, not a reason to give up on the rest.
-    try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-          deleteQuietly(f);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path f, IOException e) {
-          deleteQuietly(f);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) {
-          deleteQuietly(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      // best effort: a leftover workspace is only disk space
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      // best effort, as above
-    }
+    WorkspaceFiles.deleteTree(root);
   }
 }

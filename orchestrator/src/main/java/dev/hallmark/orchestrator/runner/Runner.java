@@ -54,6 +54,10 @@ public final class Runner implements AutoCloseable {
   static final int MAX_LINE = 16 * 1024;
   private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofHours(1);
+  /** How long one workflow may take to compile (javac in the sandbox). */
+  public static final Duration COMPILE_TIMEOUT = WorkflowCompiler.DEFAULT_TIMEOUT;
+  static final String DESCRIBE_HEAP = "256m";
+  static final String JOB_HEAP = "1g";
 
   /**
    * @param liveLog receives every masked output line as {@code [job] line} (e.g. to stdout)
@@ -104,17 +108,31 @@ public final class Runner implements AutoCloseable {
       });
   private final JobUsers users;
   private final Path sdkJar;
+  private final Sandbox sandbox;
+  private final WorkflowCompiler compiler;
   private volatile boolean closed;
   /** Shared by every runAll/runPushed in progress; close() takes it to know none still writes. */
   private final java.util.concurrent.locks.ReadWriteLock working = new java.util.concurrent.locks.ReentrantReadWriteLock();
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
+  /** A runner whose jobs run in the sandbox (bubblewrap must work here), the work folder hidden from them. */
   public Runner(Orchestrator orchestrator, Settings settings) {
+    this(orchestrator, settings, Sandbox.probe(), WorkflowCompiler.DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * A runner whose jobs, {@code --describe}s and compilations run in {@code sandbox} (which should
+   * hide the data folder), each compilation within {@code compileTimeout}.
+   */
+  public Runner(Orchestrator orchestrator, Settings settings, Sandbox sandbox, Duration compileTimeout) {
     this.orchestrator = requireNonNull(orchestrator, "orchestrator");
     this.settings = requireNonNull(settings, "settings");
     this.users = JobUsers.detect(settings.workDir());
     this.sdkJar = users.readable(settings.sdkJar());
-    WorkflowCompiler.warmUpInBackground(sdkJar);
+    // The job folders (other jobs' workspaces) are hidden too; each process gets its own back.
+    this.sandbox = requireNonNull(sandbox, "sandbox").hiding(settings.workDir(), users.workRoot());
+    this.compiler = new WorkflowCompiler(this.sandbox, users, sdkJar, compileTimeout);
+    compiler.prepareInBackground();
     logFlusher.scheduleWithFixedDelay(() -> pipes.forEach(LogPipe::flush), 200, 200, TimeUnit.MILLISECONDS);
     orchestrator.onTokenMinted((jobId, token) -> {
       LogMasker m = maskers.get(jobId);
@@ -250,6 +268,11 @@ public final class Runner implements AutoCloseable {
     } catch (OrchestratorException | IOException e) {
       return false;
     }
+  }
+
+  /** True when job processes run in the bubblewrap sandbox (false only with {@code --unsafe-no-sandbox}). */
+  public boolean isSandboxed() {
+    return sandbox.isEnabled();
   }
 
   /** True when job processes run as uids of their own (the orchestrator runs as root). */
@@ -388,14 +411,22 @@ public final class Runner implements AutoCloseable {
   RunOutcome runWorkflow(RunRecord run, String source, Path checkout, String rel, Path runDir, boolean onlyOnPush) {
     String mainClass;
     List<JobNode> graph;
-    Path classes = runDir.resolve("classes");
+    Path classes;
     SpareCheckout spare = null;
+    if (!sandbox.isEnabled()) {
+      orchestrator.store().markUnsandboxed(run.id());
+      settings.liveLog().accept("[" + rel + "] warning: running without the sandbox (--unsafe-no-sandbox)");
+    }
     try {
       users.traversable(Files.createDirectories(runDir));
       // The first job's workspace is cloned while javac and --describe run (git waits on I/O and
       // its own processes; javac on CPU), off the start-up path of that job.
       spare = new SpareCheckout(source, run.sha(), runDir.resolve("spare"));
-      mainClass = WorkflowCompiler.compile(checkout.resolve(rel), sdkJar, classes, rel);
+      // javac runs in the sandbox as a job uid of its own; its classes are root's once it has ended.
+      Path compiled = runDir.resolve("compile");
+      users.traversable(Files.createDirectories(compiled));
+      mainClass = compiler.compile(checkout, rel, compiled);
+      classes = compiled.resolve("classes");
       Graph described;
       try (JobUsers.Lease lease = users.lease()) {
         Path cp = classes;
@@ -703,10 +734,17 @@ public final class Runner implements AutoCloseable {
    */
   private ProcessBuilder jvm(JobUsers.Lease lease, String mainClass, Path classes, Path cwd, String... args) {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+    // The definition (--describe) only builds a graph: a small heap and a CPU limit. A job's steps
+    // run in this JVM: a larger heap; its wall-clock time-out bounds it instead of a CPU limit.
+    boolean describing = args.length > 0 && args[0].equals("--describe");
+    List<String> cmd = new ArrayList<>(List.of(javaBin, describing ? "-Xmx" + DESCRIBE_HEAP : "-Xmx" + JOB_HEAP,
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
         "-XX:-UsePerfData", "-cp", sdkJar + java.io.File.pathSeparator + classes, mainClass));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(lease.command(cmd)).directory(cwd.toFile());
+    Sandbox.Limits limits = describing ? Sandbox.Limits.JOB.withCpuSeconds(2 * DESCRIBE_TIMEOUT.toSeconds()) : Sandbox.Limits.JOB;
+    // Only its own folder is writable; the SDK jar and its classes are lent read-only.
+    Sandbox.Mounts mounts = new Sandbox.Mounts(cwd, List.of(cwd), List.of(sdkJar, classes));
+    ProcessBuilder pb = new ProcessBuilder(sandbox.command(lease, mounts, limits, cmd)).directory(cwd.toFile());
     Map<String, String> env = pb.environment();
     String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     env.clear();

@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class Migrations {
   /** In order; append, never edit a released one. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__run_reason.sql");
+  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__run_reason.sql", "V3__run_sandboxed.sql");
 
   private Migrations() {}
 

@@ -237,6 +237,22 @@ public final class Store implements AutoCloseable {
     return queryOne("SELECT reason FROM runs WHERE id = ?", p -> p.setLong(1, runId), rs -> rs.getString(1));
   }
 
+  /** Records that {@code runId}'s jobs ran without the sandbox ({@code --unsafe-no-sandbox}). */
+  public void markUnsandboxed(long runId) {
+    write(c -> {
+      try (PreparedStatement p = c.prepareStatement("UPDATE runs SET sandboxed = 0 WHERE id = ?")) {
+        p.setLong(1, runId);
+        p.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** False when the run's jobs ran without the sandbox; empty for an unknown run. */
+  public Optional<Boolean> runSandboxed(long runId) {
+    return queryOne("SELECT sandboxed FROM runs WHERE id = ?", p -> p.setLong(1, runId), rs -> rs.getInt(1) != 0);
+  }
+
   /** A pending job with a random id (80 bits, hex), unique within the issuer. */
   public JobRecord createJob(long runId, String name) {
     byte[] raw = new byte[10];

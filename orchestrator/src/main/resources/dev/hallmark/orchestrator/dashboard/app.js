@@ -291,8 +291,15 @@ function renderSummary(summary, heading, run) {
     ['Duration', duration(run.startedAt, run.finishedAt) + (ACTIVE.has(run.status) && run.startedAt ? ' so far' : '')],
   ];
   if (typeof run.reason === 'string' && run.reason !== '') rows.push(['Reason', run.reason]);
-  summary.replaceChildren(el('dl', { class: 'summary' },
-    rows.map(([k, val]) => [el('dt', {}, k), el('dd', {}, val)])));
+  const parts = [];
+  // Text only, from a boolean the server set: the run's jobs were not sandboxed (--unsafe-no-sandbox).
+  if (run.sandboxed === false) {
+    parts.push(el('p', { class: 'error', role: 'alert' },
+      'Warning: this run\'s jobs ran without the sandbox (--unsafe-no-sandbox): they could read and change '
+      + 'whatever the orchestrator\'s user can.'));
+  }
+  parts.push(el('dl', { class: 'summary' }, rows.map(([k, val]) => [el('dt', {}, k), el('dd', {}, val)])));
+  summary.replaceChildren(...parts);
 }
 
 // ---- jobs, steps, logs ------------------------------------------------------------------------

@@ -93,17 +93,6 @@ class LocalRunTest {
     return git(repo, env, "rev-parse", "HEAD");
   }
 
-  /**
-   * A folder a job may write to even when it runs as a uid of its own (the orchestrator is root):
-   * world-writable, under a {@code tmp} that is traversable.
-   */
-  static Path dropFolder(Path tmp) throws IOException {
-    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-    Path drop = Files.createDirectories(tmp.resolve("drop"));
-    Files.setPosixFilePermissions(drop, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-    return drop;
-  }
-
   @Test
   void releaseExampleVerifiesAndStillVerifiesAfterASecondRun() throws IOException {
     Path folder = tmp.resolve("release");
@@ -256,12 +245,20 @@ class LocalRunTest {
   }
 
   @Test
-  void mintedTokensAreMaskedAndJobJvmSeesNoHallmarkEnvironment() throws IOException {
+  void mintedTokensAreMaskedAndJobJvmSeesNoHallmarkEnvironment() throws Exception {
     assertTrue(System.getenv().keySet().stream().anyMatch(k -> k.startsWith("HALLMARK_")),
         "surefire gives the test JVM a HALLMARK_* variable");
     Path folder = tmp.resolve("probe");
     Files.createDirectories(folder.resolve(".hallmark/workflows"));
-    Path tokenFile = dropFolder(tmp).resolve("token.txt");
+    // The step hands the token to the test over loopback: the sandbox lets a job write only its workspace.
+    java.net.ServerSocket drop = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+    java.util.concurrent.CompletableFuture<String> dropped = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try (drop; java.net.Socket s = drop.accept()) {
+        return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
+    });
     Files.writeString(folder.resolve(".hallmark/workflows/Probe.java"), """
         import static dev.hallmark.sdk.Hallmark.*;
         import dev.hallmark.sdk.*;
@@ -271,8 +268,8 @@ class LocalRunTest {
                 .step("env", ctx -> ctx.sh("env | sort"))
                 .step("token", ctx -> {
                   String t = ctx.oidc().token("test").token();
-                  try {
-                    java.nio.file.Files.writeString(java.nio.file.Path.of("%s"), t);
+                  try (java.net.Socket s = new java.net.Socket("127.0.0.1", %d)) {
+                    s.getOutputStream().write(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                   } catch (java.io.IOException e) {
                     throw new RuntimeException(e);
                   }
@@ -284,11 +281,11 @@ class LocalRunTest {
                 })).main(args);
           }
         }
-        """.formatted(tokenFile.toString()));
+        """.formatted(drop.getLocalPort()));
     Path data = tmp.resolve("data");
     Outcome o = run(folder, tmp.resolve("out"), data);
     assertEquals(0, o.exit(), o.out() + o.err());
-    String token = Files.readString(tokenFile).strip();
+    String token = dropped.get(10, java.util.concurrent.TimeUnit.SECONDS).strip();
     assertTrue(token.length() > 100);
     assertFalse(o.out().contains(token.substring(0, 40)), "streamed log holds the token");
     assertTrue(o.out().contains("token=***"), o.out());
