@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fixture of DeclaredSecretsRunTest (the test fills in @SECRETS_FILE@ and @DROP@). Its definition
+ * Fixture of DeclaredSecretsRunTest (the test fills in @SECRETS_FILE@ and @DROP_PORT@). Its definition
  * code looks for the declared secret while --describe runs; its steps print the secret in every
  * form, through the SDK's log, through sh, and around the SDK straight to file descriptor 1.
  */
@@ -121,6 +121,9 @@ public class Secrets {
       file = "denied";
     }
     found.add("file=" + file);
-    Files.writeString(Path.of("@DROP@", "describe.txt"), String.join(" ", found) + "\n");
+    // To the test over loopback: the sandbox lets --describe write nowhere the test could read.
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", @DROP_PORT@)) {
+      s.getOutputStream().write((String.join(" ", found) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 }
