@@ -283,6 +283,11 @@ public final class Orchestrator implements AutoCloseable {
     server.onTokenMinted(listener);
   }
 
+  /** Called after each attestation is stored, with the subjects as the job asked (paths included). */
+  public void onAttested(ApiServer.AttestationListener listener) {
+    server.onAttested(listener);
+  }
+
   public byte[] trustRootFile() {
     return issuer.trustRootFile();
   }

@@ -125,7 +125,10 @@ public final class OrchestratorMain implements Runnable {
         t.setDaemon(true);
         return t;
       });
-      o.onPush(new PushIntake(o.store(), credential, runner, runs));
+      o.onPush(new PushIntake(o.store(), credential, runner, runs, line -> {
+        out.println(line); // one line per run start and end
+        out.flush();
+      }));
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         // SIGTERM/SIGINT: no job process outlives the orchestrator (its capability would be dead
@@ -209,7 +212,9 @@ public final class OrchestratorMain implements Runnable {
       Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
       var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut())
           .attestRate(checkRate(attestRate)).unsafeNoSandbox(unsafeNoSandbox)
-          .compileTimeout(java.time.Duration.ofSeconds(compileTimeout)).execute();
+          .compileTimeout(java.time.Duration.ofSeconds(compileTimeout))
+          .verifier(dev.hallmark.orchestrator.runner.LocalRun.verifierCommand(System.getenv()))
+          .execute();
       return result.succeeded() ? 0 : 1;
     }
   }

@@ -49,6 +49,7 @@ class ServeIT {
   @TempDir Path tmp;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private Process server;
+  private ServeProcess serve;
 
   @AfterEach
   void stopServer() throws InterruptedException {
@@ -89,6 +90,10 @@ class ServeIT {
     assertEquals(sha, run.requireString("sha"));
     assertEquals(REF, run.requireString("ref"));
     assertEquals(WORKFLOW, run.requireString("workflow"));
+    // serve prints one line when a run starts and one when it ends.
+    serve.awaitLine("run " + runId + " started: " + REPO + " " + REF + " " + sha.substring(0, 7) + " " + WORKFLOW,
+        Duration.ofSeconds(10));
+    serve.awaitLine("run " + runId + " succeeded", Duration.ofSeconds(10));
 
     List<Object> attestations = json(get(url + "/api/v1/runs/" + runId + "/attestations").body()).requireArray("attestations");
     assertEquals(1, attestations.size());
@@ -345,6 +350,7 @@ class ServeIT {
 
   private String startServer(Path data, int port, String... extra) throws Exception {
     ServeProcess started = ServeProcess.start(tmp, data, port, extra);
+    serve = started;
     server = started.process();
     return started.url();
   }

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * JsonObject run = ServeProcess.awaitFinished(http, serve.url(), runId, Duration.ofSeconds(60));
  * }</pre>
  */
-record ServeProcess(Process process, String url, List<String> startLines) {
+record ServeProcess(Process process, String url, List<String> output, List<String> startLines) {
   static final Path JAR = Path.of("target/hallmark-orchestrator.jar").toAbsolutePath();
   private static final String MARKER = "hallmark orchestrator listening on ";
 
@@ -69,11 +69,13 @@ record ServeProcess(Process process, String url, List<String> startLines) {
     Path err = Files.createTempFile(logDir, "serve-", ".err");
     Process server = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
         String l;
         while ((l = r.readLine()) != null) {
           lines.add(l);
+          output.add(l);
         }
       } catch (IOException e) {
         // the server is gone
@@ -89,7 +91,7 @@ record ServeProcess(Process process, String url, List<String> startLines) {
         printed.add(l);
       }
       if (l != null && l.startsWith(MARKER)) {
-        return new ServeProcess(server, l.substring(MARKER.length()).split(" ")[0], List.copyOf(printed));
+        return new ServeProcess(server, l.substring(MARKER.length()).split(" ")[0], output, List.copyOf(printed));
       }
       if (l == null && !server.isAlive()) {
         break;
@@ -97,6 +99,22 @@ record ServeProcess(Process process, String url, List<String> startLines) {
     }
     server.destroyForcibly();
     throw new AssertionError("serve printed no start line: " + Files.readString(err));
+  }
+
+  /** Waits (at most {@code max}) for a line of serve's standard output equal to {@code line}. */
+  void awaitLine(String line, Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      synchronized (output) {
+        if (output.contains(line)) {
+          return;
+        }
+      }
+      Thread.sleep(50);
+    }
+    synchronized (output) {
+      throw new AssertionError("serve did not print '" + line + "' within " + max.toSeconds() + " s; it printed: " + output);
+    }
   }
 
   /** SIGTERM, then (after 20 s) SIGKILL. */

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * POST /api/v1/jobs/{jobId}/steps   {"step":"compile","status":"running","message":""}   -> 2xx, body ignored
- * POST /api/v1/attestations         {"subjects":[{"name":"app.tgz","digest":{"sha256":"<64 hex>"}}]}
+ * POST /api/v1/attestations         {"subjects":[{"name":"app.tgz","digest":{"sha256":"<64 hex>"},"path":"dist/app.tgz"}]}
  *                                   -> {"storageKey":"…","subjectDigest":"<64 hex of the first subject>","bundleMediaType":"…"}
  * POST /api/v1/oidc/token           {"audience":"https://registry.example.com"}
  *                                   -> {"token":"<compact JWS>","expiresIn":600}
@@ -127,6 +127,9 @@ final class OrchestratorClient {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("name", s.name());
       entry.put("digest", Map.of("sha256", s.sha256()));
+      if (s.path() != null) {
+        entry.put("path", s.path()); // for hallmark run's --out copy only; never in the statement
+      }
       list.add(entry);
     }
     Answer a = post(ATTESTATIONS_PATH, Map.of("subjects", list));

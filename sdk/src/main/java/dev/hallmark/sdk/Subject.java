@@ -22,6 +22,12 @@ import java.util.HexFormat;
  * resolved against the workspace, which is the working directory of the workflow JVM. A digest
  * subject is taken as given: 64 lowercase hex characters.
  *
+ * <p>A path subject also remembers where it was hashed: {@link #path()} is the file's path relative
+ * to the workspace ({@code /}-separated), or null for a digest subject and for a file outside the
+ * workspace. It travels with the attestation request so that {@code hallmark run --out} can copy the
+ * file; it is never part of the statement, and the orchestrator uses it for nothing else (it
+ * re-hashes the file before copying it).
+ *
  * <pre>{@code
  * Subject a = Subject.ofPath("app.tgz", "dist/app.tgz");
  * Subject b = Subject.ofDigest("image", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
@@ -30,20 +36,31 @@ import java.util.HexFormat;
  *
  * @param name the subject's name, e.g. {@code app.tgz}
  * @param sha256 its SHA-256, 64 lowercase hex characters
+ * @param path the workspace-relative path the SDK hashed, or null (see above)
  */
-public record Subject(String name, String sha256) {
+public record Subject(String name, String sha256, String path) {
   static final int MAX_NAME_BYTES = 1024;
+  static final int MAX_PATH_LENGTH = 4096;
   private static final int BUFFER_SIZE = 1 << 20;
 
-  /** Checks the name and the digest; throws {@link IllegalArgumentException} saying which rule failed. */
+  /**
+   * Checks the name, the digest and the path (null, or relative without {@code .} or {@code ..}
+   * segments); throws {@link IllegalArgumentException} saying which rule failed.
+   */
   public Subject {
     checkName(name);
     checkDigest(sha256);
+    checkPath(path);
+  }
+
+  /** A subject of a name and a digest, with no path. */
+  public Subject(String name, String sha256) {
+    this(name, sha256, null);
   }
 
   /** A subject whose digest is given: {@code sha256} must be 64 lowercase hex characters. */
   public static Subject ofDigest(String name, String sha256) {
-    return new Subject(name, sha256);
+    return new Subject(name, sha256, null);
   }
 
   /** A subject hashed from the file at {@code path} (relative to the workspace). */
@@ -63,7 +80,18 @@ public record Subject(String name, String sha256) {
   public static Subject ofPath(String name, Path path) {
     requireNonNull(path, "path");
     checkName(name);
-    return new Subject(name, sha256Of(Path.of("").toAbsolutePath().resolve(path)));
+    Path workspace = Path.of("").toAbsolutePath();
+    Path file = workspace.resolve(path);
+    String sha256 = sha256Of(file);
+    Path normal = file.normalize();
+    String relative = null;
+    if (normal.startsWith(workspace) && !normal.equals(workspace)) {
+      relative = workspace.relativize(normal).toString().replace(java.io.File.separatorChar, '/');
+      if (relative.length() > MAX_PATH_LENGTH) {
+        relative = null; // too long to send: hallmark run then just does not copy it
+      }
+    }
+    return new Subject(name, sha256, relative);
   }
 
   static String sha256Of(Path file) {
@@ -114,6 +142,20 @@ public record Subject(String name, String sha256) {
     if (bytes > MAX_NAME_BYTES) {
       throw new Refusal.InvalidArgument("subject name " + Names.show(name) + " is longer than "
           + MAX_NAME_BYTES + " UTF-8 bytes");
+    }
+  }
+
+  private static void checkPath(String path) {
+    if (path == null) {
+      return;
+    }
+    boolean ok = !path.isEmpty() && path.length() <= MAX_PATH_LENGTH && !path.startsWith("/") && path.indexOf('\0') < 0;
+    for (String segment : path.split("/", -1)) {
+      ok &= !segment.isEmpty() && !segment.equals(".") && !segment.equals("..");
+    }
+    if (!ok) {
+      throw new Refusal.InvalidArgument("subject path " + Names.show(path)
+          + " is not a relative path inside the workspace (no '.', '..' or empty segment)");
     }
   }
 

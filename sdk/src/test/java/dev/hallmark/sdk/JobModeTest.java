@@ -116,6 +116,19 @@ class JobModeTest {
   }
 
   @Test
+  void aPathSubjectTellsTheOrchestratorItsWorkspacePathAndADigestSubjectDoesNot() throws Exception {
+    String pom = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("pom.xml"))));
+    String b = "b".repeat(64);
+    Run r = runJob(workflow("w").job(job("j").step("s", ctx -> ctx.attestProvenance(
+        List.of(Subject.ofPath("app.pom", "pom.xml"), Subject.ofDigest("image", b))))), "j");
+    assertEquals(0, r.status(), r.err());
+    assertEquals("{\"subjects\":[{\"name\":\"app.pom\",\"digest\":{\"sha256\":\"" + pom + "\"},\"path\":\"pom.xml\"},"
+        + "{\"name\":\"image\",\"digest\":{\"sha256\":\"" + b + "\"}}]}",
+        orchestrator.to(OrchestratorClient.ATTESTATIONS_PATH).get(0).body());
+  }
+
+  @Test
   void aFailingStepFailsTheJobAndTheRestAreSkipped() {
     List<String> ran = new CopyOnWriteArrayList<>();
     Workflow w = workflow("w").job(job("j")

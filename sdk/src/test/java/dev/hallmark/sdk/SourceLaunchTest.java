@@ -99,7 +99,8 @@ class SourceLaunchTest {
 
       String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
           .digest("artifact".getBytes(StandardCharsets.UTF_8)));
-      assertEquals("{\"subjects\":[{\"name\":\"app.txt\",\"digest\":{\"sha256\":\"" + digest + "\"}}]}",
+      // The workflow JVM's working directory is the workspace: the path is relative to it.
+      assertEquals("{\"subjects\":[{\"name\":\"app.txt\",\"digest\":{\"sha256\":\"" + digest + "\"},\"path\":\"app.txt\"}]}",
           orchestrator.to(OrchestratorClient.ATTESTATIONS_PATH).get(0).body());
     }
   }

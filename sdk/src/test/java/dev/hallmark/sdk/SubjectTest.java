@@ -91,4 +91,28 @@ class SubjectTest {
     assertThrows(IllegalArgumentException.class, () -> Subject.ofPath("x", dir.resolve("missing")));
     assertThrows(IllegalArgumentException.class, () -> Subject.ofPath("x", dir));
   }
+
+  @Test
+  void aPathSubjectRemembersItsWorkspaceRelativePathAndADigestSubjectNone() {
+    // Surefire runs in the module directory: that is the workspace here.
+    assertEquals("pom.xml", Subject.ofPath("pom", "pom.xml").path());
+    assertEquals("pom.xml", Subject.ofPath("pom", "src/../pom.xml").path());
+    assertEquals("src/test/resources/dev/hallmark/sdk/Release.java",
+        Subject.ofPath("r", Path.of("src/test/resources/dev/hallmark/sdk/Release.java").toAbsolutePath()).path());
+    assertEquals(null, Subject.ofDigest("pom", DIGEST).path());
+  }
+
+  @Test
+  void aFileOutsideTheWorkspaceHasNoPath() throws Exception {
+    Path file = Files.writeString(dir.resolve("outside.txt"), "x");
+    assertEquals(null, Subject.ofPath("outside.txt", file).path());
+  }
+
+  @Test
+  void rejectsAPathThatIsNotRelativeInsideTheWorkspace() {
+    for (String bad : new String[] {"", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/", "a\u0000b"}) {
+      assertThrows(IllegalArgumentException.class, () -> new Subject("x", DIGEST, bad), bad);
+    }
+    assertEquals("dist/app.tgz", new Subject("x", DIGEST, "dist/app.tgz").path());
+  }
 }

@@ -14,6 +14,7 @@ import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
 import dev.hallmark.orchestrator.attest.Attestor;
 import dev.hallmark.orchestrator.attest.RateLimiter;
+import dev.hallmark.orchestrator.attest.RequestedSubject;
 import dev.hallmark.orchestrator.jobs.JobCapabilities;
 import dev.hallmark.orchestrator.oidc.Issuer;
 import dev.hallmark.orchestrator.store.JobRecord;
@@ -77,6 +78,17 @@ public final class ApiServer implements AutoCloseable {
   private volatile Set<String> allowedHosts;
   private volatile java.util.function.BiConsumer<String, String> tokenListener = (jobId, token) -> {};
   private volatile PushHandler pushHandler;
+  private volatile AttestationListener attestationListener = (jobId, storageKey, subjects) -> {};
+
+  /** Told of every stored attestation, with the subjects as the job asked (paths included). */
+  public interface AttestationListener {
+    void attested(String jobId, String storageKey, List<RequestedSubject> subjects);
+  }
+
+  /** Called after each attestation is stored, before the job gets its answer. */
+  public void onAttested(AttestationListener listener) {
+    this.attestationListener = requireNonNull(listener, "listener");
+  }
 
   /**
    * Event intake ({@code POST /api/v1/events/push}): {@link #authenticate} runs before the body is
@@ -219,7 +231,9 @@ public final class ApiServer implements AutoCloseable {
         requireGet(method);
         List<Object> runs = new ArrayList<>();
         for (RunRecord r : store.runs(100)) {
-          runs.add(runJson(r));
+          Map<String, Object> m = runJson(r);
+          m.put("reason", store.runReason(r.id()).orElse(null));
+          runs.add(m);
         }
         json(ex, 200, Map.of("runs", runs));
         return;
@@ -325,7 +339,8 @@ public final class ApiServer implements AutoCloseable {
   private void attest(HttpExchange ex) throws IOException {
     JobRecord job = capabilities.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
     JsonObject body = body(ex);
-    List<Subject> subjects = subjects(body);
+    List<RequestedSubject> requested = requestedSubjects(body);
+    List<Subject> subjects = requested.stream().map(RequestedSubject::subject).toList();
     if (!rateLimiter.tryAcquire(job.id())) {
       throw new OrchestratorException(Code.RATE_LIMITED, "too many attestations for this job, slow down");
     }
@@ -343,6 +358,7 @@ public final class ApiServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new OrchestratorException(Code.STORE, "interrupted");
     }
+    attestationListener.attested(job.id(), result.storageKey(), requested);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("storageKey", result.storageKey());
     answer.put("subjectDigest", result.subjectDigest());
@@ -368,8 +384,12 @@ public final class ApiServer implements AutoCloseable {
     json(ex, 202, answer);
   }
 
-  /** Only name and digest.sha256 of each entry are read; any other member is ignored. */
-  static List<Subject> subjects(JsonObject body) {
+  /**
+   * Only name, digest.sha256 and the optional path of each entry are read; any other member is
+   * ignored. The path is the SDK's word for where it hashed the file, used for nothing but the
+   * copy into {@code hallmark run}'s output folder (see {@link RequestedSubject}).
+   */
+  static List<RequestedSubject> requestedSubjects(JsonObject body) {
     List<Object> list;
     try {
       list = body.requireArray("subjects");
@@ -382,7 +402,7 @@ public final class ApiServer implements AutoCloseable {
     if (list.size() > Attestor.MAX_SUBJECTS) {
       throw new OrchestratorException(Code.BAD_REQUEST, "more than " + Attestor.MAX_SUBJECTS + " subjects");
     }
-    List<Subject> out = new ArrayList<>();
+    List<RequestedSubject> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       if (!(list.get(i) instanceof JsonObject entry)) {
         throw new OrchestratorException(Code.BAD_REQUEST, "subjects[" + i + "] is not an object");
@@ -390,8 +410,10 @@ public final class ApiServer implements AutoCloseable {
       try {
         String name = entry.requireString("name");
         String sha256 = entry.requireObject("digest").requireString("sha256");
-        out.add(Subject.of(name, sha256));
+        out.add(new RequestedSubject(Subject.of(name, sha256), entry.optString("path")));
       } catch (AttestationException e) {
+        throw new OrchestratorException(Code.BAD_REQUEST, "subjects[" + i + "]: " + oneLine(e.getMessage()));
+      } catch (OrchestratorException e) {
         throw new OrchestratorException(Code.BAD_REQUEST, "subjects[" + i + "]: " + oneLine(e.getMessage()));
       }
     }

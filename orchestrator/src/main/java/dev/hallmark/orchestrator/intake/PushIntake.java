@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -60,12 +61,23 @@ public final class PushIntake implements ApiServer.PushHandler {
   private final IntakeCredential credential;
   private final Runner runner;
   private final Executor runs;
+  private final Consumer<String> announce;
 
   public PushIntake(Store store, IntakeCredential credential, Runner runner, Executor runs) {
+    this(store, credential, runner, runs, line -> { });
+  }
+
+  /**
+   * @param announce told one line when each run starts ({@code run 7 started: acme/app
+   *     refs/heads/main 1a2b3c4 .hallmark/workflows/Release.java}) and ends ({@code run 7
+   *     succeeded}, {@code run 7 failed: <reason>}, {@code run 7 skipped: <reason>})
+   */
+  public PushIntake(Store store, IntakeCredential credential, Runner runner, Executor runs, Consumer<String> announce) {
     this.store = requireNonNull(store, "store");
     this.credential = requireNonNull(credential, "credential");
     this.runner = requireNonNull(runner, "runner");
     this.runs = requireNonNull(runs, "runs");
+    this.announce = requireNonNull(announce, "announce");
   }
 
   @Override
@@ -102,7 +114,13 @@ public final class PushIntake implements ApiServer.PushHandler {
       created.add(store.createRun(new NewRun(repository, ref, sha, "push", workflow)));
     }
     for (RunRecord run : created) {
-      runs.execute(() -> runner.runPushed(run, repo.path()));
+      runs.execute(() -> {
+        announce.accept("run " + run.id() + " started: " + repository + " " + ref + " " + sha.substring(0, 7) + " "
+            + run.workflowPath());
+        Runner.RunOutcome outcome = runner.runPushed(run, repo.path());
+        String reason = outcome.reason() == null ? "" : ": " + outcome.reason().lines().findFirst().orElse("");
+        announce.accept("run " + run.id() + " " + outcome.status() + reason);
+      });
     }
     return created;
   }

@@ -29,6 +29,13 @@ public final class Issuer {
   /** FORMATS §2: audiences with this prefix are reserved for the orchestrator's own tokens. */
   public static final String RESERVED_AUDIENCE_PREFIX = "hallmark:";
   public static final int MAX_AUDIENCE_LENGTH = 512;
+  /**
+   * Every claim the issuer's tokens carry (FORMATS §2): the identity claims of both kinds of token,
+   * and {@code cnf} and {@code payload_sha256}, which only attestation tokens carry.
+   */
+  public static final List<String> CLAIMS_SUPPORTED = List.of("iss", "sub", "aud", "iat", "nbf", "exp", "jti",
+      "repository", "ref", "sha", "workflow", "event_name", "run_id", "run_attempt", "job_id", "job_name",
+      "runner_environment", "cnf", "payload_sha256");
 
   private final String publicUrl;
   private final String issuerUrl;
@@ -83,8 +90,7 @@ public final class Issuer {
     d.put("response_types_supported", List.of("id_token"));
     d.put("subject_types_supported", List.of("public"));
     d.put("id_token_signing_alg_values_supported", List.of("ES256"));
-    d.put("claims_supported", List.of("iss", "sub", "aud", "iat", "nbf", "exp", "jti", "repository", "ref", "sha",
-        "workflow", "event_name", "run_id", "run_attempt", "job_id", "job_name", "runner_environment"));
+    d.put("claims_supported", CLAIMS_SUPPORTED);
     return StrictJson.writePretty(d);
   }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.hallmark.attestation.AttestationException;
 import dev.hallmark.attestation.intoto.Subject;
 import dev.hallmark.orchestrator.Orchestrator;
+import dev.hallmark.orchestrator.attest.RequestedSubject;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
 import dev.hallmark.orchestrator.RecordedIssuer;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -27,6 +29,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -34,8 +38,9 @@ import java.util.stream.Stream;
  * and writes bundles, artifacts and the trust-root file into an output folder.
  *
  * <p>Naming: for a git work tree (a folder holding {@code .git}) the commit is HEAD (a dirty tree,
- * untracked files included, is refused), {@code ref} is the current branch ({@code refs/heads/<b>})
- * or {@code --ref}, and {@code repository} is the path of the {@code origin} remote without
+ * untracked files included, is refused, naming the paths; the output folder, when it lies inside
+ * the tree, does not count: jobs check the commit out, so it never reaches a build), {@code ref}
+ * is the current branch ({@code refs/heads/<b>}) or {@code --ref}, and {@code repository} is the path of the {@code origin} remote without
  * {@code .git} (e.g. {@code acme/app} for {@code git@github.com:acme/app.git}) or else the folder
  * name. A plain folder is snapshotted into a fresh repository with a fixed author, committer and
  * date (so the same files give the same sha), ref {@code refs/heads/main}, repository
@@ -68,6 +73,8 @@ public final class LocalRun {
   private int attestRate = 1000;
   private boolean unsafeNoSandbox;
   private java.time.Duration compileTimeout = WorkflowCompiler.DEFAULT_TIMEOUT;
+  private String verifier = "hallmark";
+  private boolean verifierIsBare = true;
 
   public LocalRun(Path dir, String refOverride, Path out, Path data, PrintWriter log) {
     this.dir = requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -93,6 +100,73 @@ public final class LocalRun {
   public LocalRun compileTimeout(java.time.Duration limit) {
     this.compileTimeout = limit;
     return this;
+  }
+
+  /**
+   * The shell words that start the verifier in the printed "verify with" command, e.g. {@code
+   * '/opt/hallmark/bin/hallmark'} (see {@link #verifierCommand(Map)}); default the bare {@code
+   * hallmark}, which then comes with a note.
+   */
+  public LocalRun verifier(String shellWords) {
+    this.verifier = requireNonNull(shellWords, "shellWords");
+    this.verifierIsBare = shellWords.equals("hallmark");
+    return this;
+  }
+
+  /**
+   * The verifier as a command that works when pasted into a shell: the launcher that started us
+   * ({@code HALLMARK_LAUNCHER}, exported by {@code bin/hallmark} with its absolute path), else
+   * {@code java -jar} with the verifier jar ({@code HALLMARK_JAR}, or {@code
+   * verifier-cli/target/hallmark.jar} of the build this orchestrator comes from), else the bare
+   * {@code hallmark}.
+   */
+  public static String verifierCommand(Map<String, String> env) {
+    String launcher = env.get("HALLMARK_LAUNCHER");
+    if (launcher != null && !launcher.isEmpty()) {
+      try {
+        Path p = Path.of(launcher);
+        Path normal = p.normalize();
+        if (p.isAbsolute() && Files.isExecutable(normal)) {
+          return shellWord(normal.toString());
+        }
+        if (p.isAbsolute() && Files.isExecutable(p)) {
+          return shellWord(p.toString());
+        }
+      } catch (InvalidPathException e) {
+        // not a path: fall through to the jar
+      }
+    }
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Optional<Path> jar = verifierJar(env.get("HALLMARK_JAR"));
+    return jar.map(j -> shellWord(java.toString()) + " -jar " + shellWord(j.toString())).orElse("hallmark");
+  }
+
+  private static Optional<Path> verifierJar(String configured) {
+    try {
+      if (configured != null && !configured.isEmpty()) {
+        Path p = Path.of(configured).toAbsolutePath().normalize();
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+      }
+      // <root>/orchestrator/target/hallmark-orchestrator.jar (or target/classes) → <root>/verifier-cli/target/hallmark.jar
+      Path self = Path.of(LocalRun.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root = self.toAbsolutePath().normalize().getParent();
+      root = root == null ? null : root.getParent();
+      root = root == null ? null : root.getParent();
+      Path jar = root == null ? null : root.resolve("verifier-cli/target/hallmark.jar");
+      return jar != null && Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
+    } catch (RuntimeException | java.net.URISyntaxException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+  /** {@code s} as one shell word: as it is when it holds only safe characters, else single-quoted. */
+  static String shellWord(String s) {
+    if (PLAIN_WORD.matcher(s).matches()) {
+      return s;
+    }
+    return "'" + s.replace("'", "'\\''") + "'";
   }
 
   /** The default data folder: {@code ${XDG_DATA_HOME:-~/.local/share}/hallmark/run}. */
@@ -125,6 +199,8 @@ public final class LocalRun {
         log.println("hallmark: marked " + interrupted + " job(s) of an earlier, interrupted run failed");
       }
       o.registerRepository(source.repository, dir.toString(), "file://" + dir);
+      Map<String, List<RequestedSubject>> requested = new ConcurrentHashMap<>();
+      o.onAttested((jobId, storageKey, subjects) -> requested.put(storageKey, subjects));
       log.println("hallmark: running " + source.repository + " " + source.ref + " " + source.sha);
       log.flush();
       Runner runner = new Runner(o, new Runner.Settings(sdkJar, workRoot, 2,
@@ -138,7 +214,7 @@ public final class LocalRun {
       List<Runner.RunOutcome> runs = List.of();
       try {
         runs = runner.runAll(source.repository, source.cloneSource.toString(), source.ref, source.sha);
-        return writeOutputs(o, source, runs);
+        return writeOutputs(o, source, runs, requested);
       } finally {
         for (Runner.RunOutcome r : runs) {
           deleteTree(r.workDir().getParent());
@@ -156,45 +232,90 @@ public final class LocalRun {
     }
   }
 
-  private Result writeOutputs(Orchestrator o, Source source, List<Runner.RunOutcome> runs) {
+  private Result writeOutputs(Orchestrator o, Source source, List<Runner.RunOutcome> runs,
+      Map<String, List<RequestedSubject>> requested) {
     createOut();
+    OutputLayout layout = new OutputLayout(out);
     List<Path> bundles = new ArrayList<>();
     List<Path> artifacts = new ArrayList<>();
     boolean ok = true;
-    Path trustRoot = inside("trust-root.json");
+    Path trustRoot = layout.reserve("trust-root.json");
     writeFile(trustRoot, o.trustRootFile());
+    String expect = " --trust-root " + shellWord(trustRoot.toString()) + " --repository " + shellWord(source.repository)
+        + " --ref " + shellWord(source.ref) + " --sha " + source.sha;
+    boolean printed = false;
     for (Runner.RunOutcome run : runs) {
       ok &= run.isSucceeded();
       log.println("hallmark: run " + run.run().id() + " (" + run.run().workflowPath() + ") " + run.status()
           + (run.reason() == null ? "" : ": " + run.reason()));
       for (StoredAttestation a : o.store().attestationsOfRun(run.run().id())) {
-        String name;
+        String bundleName;
         try {
-          name = Subject.fileName(a.subjectName());
+          bundleName = Subject.fileName(a.subjectName()) + ".hallmark.json";
         } catch (AttestationException e) {
           log.println("hallmark: subject " + a.subjectName() + " has no usable file name; bundle " + a.storageKey() + " not written");
           continue;
         }
         byte[] bundle = o.store().bundle(a.storageKey()).orElseThrow().bytes();
-        Path bundleFile = inside(name + ".hallmark.json");
-        writeFile(bundleFile, bundle);
-        bundles.add(bundleFile);
-        Path artifact = inside(name);
-        Optional<Runner.JobOutcome> job = run.jobs().stream()
-            .filter(j -> j.jobId().equals(a.jobId()) && j.workspace() != null).findFirst();
-        Optional<Path> found = job.flatMap(j -> findArtifact(j.workspace(), a.subjectName(), a.subjectSha256()));
-        if (found.isPresent()) {
-          copyFile(job.get().workspace(), found.get(), artifact);
-          artifacts.add(artifact);
-          log.println("hallmark: verify with: hallmark verify-attestation " + artifact + " --bundle " + bundleFile
-              + " --trust-root " + trustRoot + " --repository " + source.repository + " --ref " + source.ref
-              + " --sha " + source.sha);
-        } else {
-          log.println("hallmark: wrote " + bundleFile + " (the artifact " + a.subjectName()
-              + " is not a regular file inside the job's workspace, reached without symbolic links; verify it where it is,"
-              + " with --sha " + source.sha + ")");
+        Path workspace = run.jobs().stream().filter(j -> j.jobId().equals(a.jobId()) && j.workspace() != null)
+            .map(Runner.JobOutcome::workspace).findFirst().orElse(null);
+        // Every subject attested by path is copied, from the file its SDK hashed (re-checked here);
+        // a subject attested by digest never is, whatever the workspace holds under its name.
+        List<String> names = new ArrayList<>();
+        List<Path> sources = new ArrayList<>();
+        List<RequestedSubject> digestOnly = new ArrayList<>();
+        for (RequestedSubject r : requested.getOrDefault(a.storageKey(), List.of())) {
+          if (!r.isFile()) {
+            digestOnly.add(r);
+            continue;
+          }
+          String name;
+          try {
+            name = Subject.fileName(r.subject().name());
+          } catch (AttestationException e) {
+            log.println("hallmark: subject " + r.subject().name() + " has no usable file name; its file is not copied");
+            continue;
+          }
+          Optional<Path> file = workspace == null ? Optional.empty()
+              : workspaceFile(workspace, r.path(), r.subject().sha256());
+          if (file.isEmpty()) {
+            log.println("hallmark: " + r.subject().name() + " is not copied: the job's workspace holds no regular file "
+                + "with the attested digest at the path it was hashed from");
+            continue;
+          }
+          names.add(name);
+          sources.add(file.get());
+        }
+        List<OutputLayout.Group> groups = layout.place(bundleName, names);
+        Path firstBundle = null;
+        for (OutputLayout.Group g : groups) {
+          createFolder(g.bundle().getParent());
+          writeFile(g.bundle(), bundle);
+          bundles.add(g.bundle());
+          firstBundle = firstBundle == null ? g.bundle() : firstBundle;
+          for (Map.Entry<Integer, Path> e : g.artifacts().entrySet()) {
+            copyFile(workspace, sources.get(e.getKey()), e.getValue());
+            artifacts.add(e.getValue());
+            log.println("hallmark: verify with: " + verifier + " verify-attestation " + shellWord(e.getValue().toString())
+                + " --bundle " + shellWord(g.bundle().toString()) + expect);
+            printed = true;
+          }
+        }
+        for (RequestedSubject r : digestOnly) {
+          log.println("hallmark: " + r.subject().name() + " was attested by digest, not copied; verify it where it is: "
+              + verifier + " verify-attestation --digest sha256:" + r.subject().sha256() + " --bundle "
+              + shellWord(firstBundle.toString()) + expect);
+          printed = true;
+        }
+        if (groups.stream().allMatch(g -> g.artifacts().isEmpty()) && digestOnly.isEmpty()) {
+          log.println("hallmark: wrote " + firstBundle + " (no attested file to copy; verify its artifact where it is, with --sha "
+              + source.sha + ")");
         }
       }
+    }
+    if (printed && verifierIsBare) {
+      log.println("hallmark: (hallmark is bin/hallmark of your Hallmark build; or run the verifier jar: java -jar "
+          + "verifier-cli/target/hallmark.jar)");
     }
     log.println("hallmark: " + (ok ? "run succeeded" : "run failed") + "; output in " + out);
     log.flush();
@@ -203,41 +324,28 @@ public final class LocalRun {
 
   /** {@code out/name}, refusing anything that would land elsewhere (FORMATS §3 file-name rule). */
   Path inside(String name) {
-    Path p = out.resolve(name).normalize();
-    if (name.isEmpty() || name.contains("/") || name.contains("\0") || !out.equals(p.getParent())) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "refusing to write " + name + " outside " + out);
-    }
-    return p;
+    return OutputLayout.inside(out, name);
   }
 
   /**
-   * The attested file in the job's workspace: the subject name as a path, else any regular file
-   * with the subject's digest; never through a symbolic link, never a file outside the workspace
-   * (every candidate is opened by {@link WorkspaceFiles#openRegularFile}, as root would copy it).
+   * The file a path subject was hashed from: {@code relativePath} (the job's word, so checked)
+   * inside the workspace, reached through no symbolic link, a regular file, with the attested
+   * digest.
    */
-  static Optional<Path> findArtifact(Path workspace, String subjectName, String sha256) {
+  static Optional<Path> workspaceFile(Path workspace, String relativePath, String sha256) {
     Path ws = workspace.toAbsolutePath().normalize();
-    Path direct = ws.resolve(subjectName).normalize();
-    if (direct.startsWith(ws) && !direct.equals(ws) && digestIs(ws, direct, sha256)) {
-      return Optional.of(direct);
-    }
-    try (Stream<Path> s = Files.walk(ws)) {
-      return s.filter(p -> !ws.relativize(p).startsWith(".git"))
-          .filter(LocalRun::isPlainFile)
-          .limit(10_000)
-          .filter(p -> digestIs(ws, p, sha256))
-          .findFirst();
-    } catch (IOException | java.io.UncheckedIOException e) {
+    Path rel;
+    try {
+      rel = Path.of(relativePath);
+    } catch (InvalidPathException e) {
       return Optional.empty();
     }
-  }
-
-  private static boolean isPlainFile(Path p) {
-    try {
-      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile();
-    } catch (IOException e) {
-      return false;
+    Path file = ws.resolve(rel).normalize();
+    if (rel.isAbsolute() || !file.startsWith(ws) || file.equals(ws)) {
+      return Optional.empty();
     }
+    // Opened by a walk that follows no symbolic link on any part of the path, as the copy opens it.
+    return digestIs(ws, file, sha256) ? Optional.of(file) : Optional.empty();
   }
 
   private static boolean digestIs(Path workspace, Path p, String sha256) {
@@ -256,10 +364,13 @@ public final class LocalRun {
   private record Source(String repository, String ref, String sha, Path cloneSource, boolean temporary) {}
 
   private Source gitSource() {
-    String status = Git.run(dir, "status", "--porcelain", "--untracked-files=normal");
-    if (!status.isEmpty()) {
+    List<String> changed = changedPaths();
+    if (!changed.isEmpty()) {
+      int shown = Math.min(changed.size(), 10);
+      String names = String.join(", ", changed.subList(0, shown).stream().map(LocalRun::printable).toList())
+          + (changed.size() > shown ? " and " + (changed.size() - shown) + " more" : "");
       throw new OrchestratorException(Code.CONFLICT,
-          dir + " has uncommitted changes; commit or stash them first (hallmark run attests a commit)");
+          dir + " has uncommitted changes (" + names + "); commit or stash them first (hallmark run attests a commit)");
     }
     String sha = Git.run(dir, "rev-parse", "--verify", "HEAD^{commit}");
     String ref = refOverride;
@@ -278,6 +389,69 @@ public final class LocalRun {
       // no origin: the folder name
     }
     return new Source(repository, ref, sha, dir, false);
+  }
+
+  /**
+   * What {@code git status} reports as changed or untracked in the work tree, minus the output
+   * folder when it lies inside the tree (the run writes there; jobs check the commit out, so it
+   * never reaches a build).
+   */
+  private List<String> changedPaths() {
+    List<String> args = new ArrayList<>(List.of("status", "--porcelain=v2", "-z", "--untracked-files=all", "--", "."));
+    outInsideTree().ifPresent(rel -> args.add(":(exclude,literal)" + rel));
+    String status = Git.run(dir, args.toArray(String[]::new));
+    List<String> paths = new ArrayList<>();
+    String[] records = status.split("\0");
+    for (int i = 0; i < records.length; i++) {
+      String r = records[i];
+      if (r.isEmpty()) {
+        continue;
+      }
+      // porcelain v2: "1 XY sub mH mI mW hH hI path", "2 … score path" then the origin path,
+      // "u XY sub m1 m2 m3 mW h1 h2 h3 path", "? path"
+      int fields = switch (r.charAt(0)) {
+        case '1' -> 8;
+        case '2' -> 9;
+        case 'u' -> 10;
+        default -> 1;
+      };
+      String[] parts = r.split(" ", fields + 1);
+      paths.add(parts[parts.length - 1]);
+      if (r.charAt(0) == '2') {
+        i++; // the rename's origin
+      }
+    }
+    return paths;
+  }
+
+  /** The output folder relative to the work tree ({@code /}-separated), when it lies strictly inside it. */
+  private Optional<String> outInsideTree() {
+    Path tree = realOrSelf(dir);
+    Path target = realOrSelf(out);
+    if (!target.startsWith(tree) || target.equals(tree)) {
+      return Optional.empty();
+    }
+    return Optional.of(tree.relativize(target).toString().replace(java.io.File.separatorChar, '/'));
+  }
+
+  /** The real path of {@code p}'s nearest existing ancestor, with the rest of {@code p} after it. */
+  private static Path realOrSelf(Path p) {
+    Path existing = p;
+    Path rest = Path.of("");
+    while (existing != null && !Files.exists(existing)) {
+      rest = existing.getFileName().resolve(rest);
+      existing = existing.getParent();
+    }
+    try {
+      return existing == null ? p : existing.toRealPath().resolve(rest).normalize();
+    } catch (IOException e) {
+      return p;
+    }
+  }
+
+  private static String printable(String s) {
+    String p = s.replaceAll("[\\x00-\\x1f\\x7f]", "?");
+    return p.length() > 200 ? p.substring(0, 200) + "…" : p;
   }
 
   /** {@code acme/app} from {@code https://host/acme/app.git}, {@code git@host:acme/app.git} or a path. */
@@ -370,6 +544,23 @@ public final class LocalRun {
       Files.createDirectories(out);
     } catch (IOException e) {
       throw new OrchestratorException(Code.BAD_REQUEST, "cannot create the output folder " + out);
+    }
+  }
+
+  /** A sub-folder of the output folder for names that collide (see {@link OutputLayout}); never through a link. */
+  private void createFolder(Path folder) {
+    if (folder.equals(out)) {
+      return;
+    }
+    try {
+      if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(folder);
+      }
+      if (!Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+        throw new IOException("not a folder");
+      }
+    } catch (IOException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create the output folder " + folder + ": " + e.getMessage());
     }
   }
 

@@ -205,6 +205,73 @@ class ApiServerTest {
     assertEquals(orchestrator.keys().signingKey().kid(), offline.keys().get(0).kid());
   }
 
+  /** The discovery document lists exactly the claims real tokens carry: an attestation token's and a step token's. */
+  @Test
+  void claimsSupportedListsEveryClaimOfTheTokens() throws Exception {
+    JsonObject attested = attestOk(capability, attestBody("app.tgz", sha256(artifact("app.tgz", "x"))));
+    String attestationToken = Bundle.parse(download(attested.requireString("storageKey"))).identityToken();
+    RawHttp.Response minted = postJson("/api/v1/oidc/token", capability, "{\"audience\":\"https://registry.example.com\"}");
+    assertEquals(200, minted.status(), minted.text());
+    String stepToken = StrictJson.parseObject(minted.body(), 1 << 20).requireString("token");
+    Set<String> carried = new java.util.TreeSet<>();
+    carried.addAll(CompactJws.parse(attestationToken).claims().members().keySet());
+    carried.addAll(CompactJws.parse(stepToken).claims().members().keySet());
+
+    RawHttp.Response discovery = get(orchestrator.issuerUrl().substring(orchestrator.url().length())
+        + "/.well-known/openid-configuration");
+    assertEquals(200, discovery.status());
+    Set<String> listed = new java.util.TreeSet<>();
+    for (Object c : StrictJson.parseObject(discovery.body(), 1 << 20).requireArray("claims_supported")) {
+      listed.add((String) c);
+    }
+    assertEquals(carried, listed);
+    assertTrue(listed.containsAll(Set.of("cnf", "payload_sha256")));
+  }
+
+  @Test
+  void theRunListCarriesEachRunsReason() throws Exception {
+    RunRecord other = orchestrator.createRun(new NewRun(REPO, REF, SHA, "push", WORKFLOW));
+    orchestrator.store().finishRun(run.id(), JobRecord.FAILED, "compile error: Release.java:1: ';' expected");
+    RawHttp.Response r = get("/api/v1/runs");
+    assertEquals(200, r.status());
+    Map<String, Object> reasons = new LinkedHashMap<>();
+    for (Object o : StrictJson.parseObject(r.body(), 1 << 20).requireArray("runs")) {
+      JsonObject run = (JsonObject) o;
+      assertTrue(run.has("reason"), run.toString());
+      reasons.put(run.requireString("id"), run.get("reason"));
+    }
+    assertEquals("compile error: Release.java:1: ';' expected", reasons.get(Long.toString(run.id())));
+    assertEquals(dev.hallmark.attestation.json.JsonNull.INSTANCE, reasons.get(Long.toString(other.id())));
+  }
+
+  /**
+   * The SDK says where it hashed a path subject; the orchestrator hands that only to its listener
+   * (hallmark run's copy), never into the statement, and refuses a path that is not a string.
+   */
+  @Test
+  void aSubjectsPathReachesTheListenerAndNeverTheStatement() throws Exception {
+    List<dev.hallmark.orchestrator.attest.RequestedSubject> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    orchestrator.onAttested((jobId, key, subjects) -> seen.addAll(subjects));
+    String a = sha256(artifact("a.bin", "a"));
+    String b = "b".repeat(64);
+    JsonObject answer = attestOk(capability, "{\"subjects\":[{\"name\":\"a.bin\",\"digest\":{\"sha256\":\"" + a
+        + "\"},\"path\":\"dist/a.bin\"},{\"name\":\"image\",\"digest\":{\"sha256\":\"" + b + "\"}}]}");
+    assertEquals(2, seen.size());
+    assertEquals("dist/a.bin", seen.get(0).path());
+    assertNull(seen.get(1).path());
+    byte[] bundle = download(answer.requireString("storageKey"));
+    String statement = new String(Bundle.parse(bundle).dsseEnvelope().payloadUnsafe(), StandardCharsets.UTF_8);
+    assertFalse(statement.contains("dist/a.bin"), statement);
+
+    long rows = attestationRows();
+    for (String bad : List.of("1", "null", "\"\"", "{}")) {
+      RawHttp.Response r = postJson("/api/v1/attestations", capability, "{\"subjects\":[{\"name\":\"a.bin\",\"digest\":"
+          + "{\"sha256\":\"" + a + "\"},\"path\":" + bad + "}]}");
+      assertEquals(400, r.status(), bad + ": " + r.text());
+    }
+    assertEquals(rows, attestationRows());
+  }
+
   @Test
   void privateKeyIsNeverServed() throws Exception {
     attestOk(capability, attestBody("app.tgz", sha256(artifact("app.tgz", "x"))));

@@ -104,7 +104,7 @@ class LocalRunTest {
     Path out1 = tmp.resolve("out1");
     Path artifact = out1.resolve("app-1.0.0.tgz");
     Path bundle = out1.resolve("app-1.0.0.tgz.hallmark.json");
-    assertTrue(first.out().contains("hallmark verify-attestation " + artifact + " --bundle " + bundle + " --trust-root "
+    assertTrue(first.out().contains(" verify-attestation " + artifact + " --bundle " + bundle + " --trust-root "
         + out1.resolve("trust-root.json") + " --repository local/release --ref refs/heads/main --sha " + sha), first.out());
     VerificationResult r = verify(bundle, artifact, out1.resolve("trust-root.json"), "local/release", "refs/heads/main", sha);
     assertTrue(r.isVerified(), () -> String.valueOf(r.failure()));
@@ -144,8 +144,197 @@ class LocalRunTest {
     Outcome dirty = run(repo, tmp.resolve("out-dirty"), tmp.resolve("data"));
     assertEquals(1, dirty.exit());
     assertEquals(1, dirty.err().strip().lines().count(), dirty.err());
-    assertTrue(dirty.err().contains("uncommitted changes"), dirty.err());
+    assertTrue(dirty.err().contains("uncommitted changes (src/hello.txt)"), dirty.err());
     assertFalse(Files.exists(tmp.resolve("out-dirty")));
+
+    // Untracked files count too, and are named: at most ten, then how many more.
+    for (int i = 0; i < 12; i++) {
+      Files.writeString(repo.resolve("new-" + (char) ('a' + i) + ".txt"), "x\n");
+    }
+    Outcome many = run(repo, tmp.resolve("out-dirty"), tmp.resolve("data"));
+    assertEquals(1, many.exit());
+    assertEquals(1, many.err().strip().lines().count(), many.err());
+    assertTrue(many.err().contains("new-a.txt, new-b.txt"), many.err());
+    assertTrue(many.err().contains(" and 3 more)"), many.err());
+  }
+
+  /** A git repository of a copy of the example, on branch main. */
+  private static Path exampleGitRepository(Path repo) throws IOException {
+    copyTree(example(), repo);
+    commitAll(repo, "init");
+    return repo;
+  }
+
+  private static void commitAll(Path repo, String message) {
+    Map<String, String> env = Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@example.com",
+        "GIT_COMMITTER_NAME", "t", "GIT_COMMITTER_EMAIL", "t@example.com");
+    if (!Files.exists(repo.resolve(".git"))) {
+      git(repo, env, "init", "--quiet", "--initial-branch=main");
+    }
+    git(repo, env, "add", "--all");
+    git(repo, env, "commit", "--quiet", "-m", message);
+  }
+
+  /**
+   * {@code hallmark run .} writes into {@code ./hallmark-out}, inside the work tree: that folder is
+   * not an uncommitted change, so running twice works; anything else untracked still is.
+   */
+  @Test
+  void aSecondRunOfAWorkTreeIsNotRefusedForItsOwnOutputFolder() throws IOException {
+    Path repo = exampleGitRepository(tmp.resolve("app"));
+    Path out = repo.resolve("hallmark-out");
+    Outcome first = run(repo, out, tmp.resolve("data"));
+    assertEquals(0, first.exit(), first.out() + first.err());
+    assertTrue(Files.isRegularFile(out.resolve("app-1.0.0.tgz")));
+    Outcome second = run(repo, out, tmp.resolve("data"));
+    assertEquals(0, second.exit(), second.out() + second.err());
+
+
+    // Only the folder this run writes to is left out: another output folder is an untracked change.
+    Outcome elsewhere = run(repo, repo.resolve("build/reports/hallmark"), tmp.resolve("data"));
+    assertEquals(1, elsewhere.exit());
+    assertTrue(elsewhere.err().contains("uncommitted changes (hallmark-out/app-1.0.0.tgz, "), elsewhere.err());
+    Files.writeString(repo.resolve("stray.txt"), "x\n");
+    Outcome dirty = run(repo, out, tmp.resolve("data"));
+    assertEquals(1, dirty.exit());
+    assertTrue(dirty.err().contains("uncommitted changes (stray.txt)"), dirty.err());
+
+    // A folder nested deeper in the tree, not yet existing on the first run.
+    Path other = exampleGitRepository(tmp.resolve("other"));
+    for (int i = 0; i < 2; i++) {
+      Outcome nested = run(other, other.resolve("build/reports/hallmark"), tmp.resolve("data"));
+      assertEquals(0, nested.exit(), nested.out() + nested.err());
+    }
+  }
+
+  /** A plain folder holding one workflow whose only job runs {@code script} and then {@code attest}. */
+  private static Path attestingFolder(Path folder, String script, String attest) throws IOException {
+    Files.createDirectories(folder.resolve(".hallmark/workflows"));
+    Files.writeString(folder.resolve(".hallmark/workflows/Many.java"), """
+        import static dev.hallmark.sdk.Hallmark.*;
+        import dev.hallmark.sdk.*;
+        import java.util.List;
+        public class Many {
+          public static void main(String[] args) {
+            workflow("many").job(job("many")
+                .step("build", ctx -> ctx.sh("%s"))
+                .step("attest", ctx -> { %s })).main(args);
+          }
+        }
+        """.formatted(script, attest));
+    return folder;
+  }
+
+  /** Each bundle under {@code out} checked as {@code hallmark audit} pairs it: with the file X beside X.hallmark.json. */
+  private static int auditPairs(Path out) throws IOException {
+    int pairs = 0;
+    try (Stream<Path> s = Files.walk(out)) {
+      for (Path bundle : s.filter(p -> p.getFileName().toString().endsWith(".hallmark.json")).toList()) {
+        String name = bundle.getFileName().toString();
+        Path artifact = bundle.resolveSibling(name.substring(0, name.length() - ".hallmark.json".length()));
+        assertTrue(Files.isRegularFile(artifact), "no artifact beside " + bundle);
+        VerificationResult r = new Verifier().verify(Files.readAllBytes(bundle), VerificationPolicy.builder(
+            TrustRootSource.file(out.resolve("trust-root.json"))).artifactNamedBySubject(artifact).build());
+        assertTrue(r.isVerified(), () -> bundle + ": " + r.failure());
+        pairs++;
+      }
+    }
+    return pairs;
+  }
+
+  @Test
+  void everySubjectAttestedByPathIsCopiedAndNoSubjectAttestedByDigest() throws IOException {
+    Path folder = attestingFolder(tmp.resolve("many"),
+        "mkdir -p dist && echo one > dist/a.bin && echo two > dist/b.bin && echo image > image",
+        """
+        String image = Subject.ofPath("image", "image").sha256();
+        ctx.attestProvenance(List.of(Subject.ofPath("a.bin", "dist/a.bin"), Subject.ofPath("b.bin", "dist/b.bin"),
+            Subject.ofDigest("image", image)));""");
+    Path out = tmp.resolve("out");
+    Outcome o = run(folder, out, tmp.resolve("data"));
+    assertEquals(0, o.exit(), o.out() + o.err());
+    assertEquals("one\n", read(out.resolve("a.bin")));
+    assertEquals("two\n", read(out.resolve("b.bin")));
+    // The workspace holds a file named "image" with the attested digest: still not copied.
+    assertFalse(Files.exists(out.resolve("image")), "a subject attested by digest was copied");
+    assertTrue(o.out().contains("image was attested by digest, not copied"), o.out());
+    Path bundle = out.resolve("a.bin.hallmark.json");
+    for (String artifact : List.of("a.bin", "b.bin")) {
+      assertTrue(o.out().contains(" verify-attestation " + out.resolve(artifact) + " --bundle " + bundle + " "), o.out());
+      VerificationResult r = new Verifier().verify(Files.readAllBytes(bundle), VerificationPolicy.builder(
+          TrustRootSource.file(out.resolve("trust-root.json"))).artifact(out.resolve(artifact)).build());
+      assertTrue(r.isVerified(), () -> artifact + ": " + r.failure());
+    }
+    try (Stream<Path> s = Files.list(out)) {
+      assertEquals(List.of("a.bin", "a.bin.hallmark.json", "b.bin", "trust-root.json"),
+          s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
+  void filesWithTheSameNameAreKeptUnderDistinctFoldersEachBesideItsBundle() throws IOException {
+    Path folder = attestingFolder(tmp.resolve("same"),
+        "mkdir -p one two p q && echo first > one/app.tgz && echo second > two/app.tgz"
+            + " && echo p > p/x.txt && echo q > q/x.txt",
+        """
+        ctx.attestProvenance(Subject.ofPath("app.tgz", "one/app.tgz"));
+        ctx.attestProvenance(Subject.ofPath("app.tgz", "two/app.tgz"));
+        ctx.attestProvenance(List.of(Subject.ofPath("x.txt", "p/x.txt"), Subject.ofPath("x.txt", "q/x.txt")));""");
+    Path out = tmp.resolve("out");
+    // Files of an earlier run are overwritten, never those this run wrote.
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("app.tgz"), "stale\n");
+    Outcome o = run(folder, out, tmp.resolve("data"));
+    assertEquals(0, o.exit(), o.out() + o.err());
+    assertEquals("first\n", read(out.resolve("app.tgz")));
+    assertEquals("second\n", read(out.resolve("2/app.tgz")));
+    assertEquals("p\n", read(out.resolve("x.txt")));
+    assertEquals("q\n", read(out.resolve("2/x.txt")));
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(out.resolve("app.tgz.hallmark.json")),
+        Files.readAllBytes(out.resolve("2/app.tgz.hallmark.json"))));
+    assertEquals(4, auditPairs(out));
+    assertTrue(o.out().contains(" verify-attestation " + out.resolve("2/app.tgz") + " --bundle "
+        + out.resolve("2/app.tgz.hallmark.json") + " "), o.out());
+  }
+
+  /** The path comes from the job: a symbolic link on the way, or at the end, is never followed. */
+  @Test
+  void aPathSubjectReachedThroughASymbolicLinkIsNotCopied() throws IOException {
+    // Readable by the job even when it runs as a uid of its own: only the link rule keeps it out.
+    Path secret = Files.writeString(dropFolder(tmp).resolve("secret.txt"), "host secret\n");
+    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Path folder = attestingFolder(tmp.resolve("links"),
+        "mkdir -p real && echo mine > real/f.txt && ln -s real via && ln -s " + secret + " g.txt",
+        """
+        ctx.attestProvenance(Subject.ofPath("f.txt", "via/f.txt"));
+        ctx.attestProvenance(Subject.ofPath("g.txt", "g.txt"));""");
+    Path out = tmp.resolve("out");
+    Outcome o = run(folder, out, tmp.resolve("data"));
+    assertEquals(0, o.exit(), o.out() + o.err());
+    assertTrue(Files.isRegularFile(out.resolve("f.txt.hallmark.json")));
+    assertTrue(Files.isRegularFile(out.resolve("g.txt.hallmark.json")));
+    assertFalse(Files.exists(out.resolve("f.txt")));
+    assertFalse(Files.exists(out.resolve("g.txt")));
+    assertTrue(o.out().contains("f.txt is not copied"), o.out());
+  }
+
+  @Test
+  void theVerifyCommandNamesTheLauncherQuotedForTheShell() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("my tools/it's here"));
+    Path launcher = bin.resolve("hallmark");
+    Files.writeString(launcher, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+    Files.setPosixFilePermissions(launcher, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    String words = LocalRun.verifierCommand(Map.of("HALLMARK_LAUNCHER", launcher.toString()));
+    assertEquals("'" + tmp + "/my tools/it'\\''s here/hallmark'", words);
+    // Pasted into a shell, it starts that launcher with each argument intact.
+    Process p = new ProcessBuilder("bash", "-c", words + " verify-attestation " + LocalRun.shellWord("a b.tgz")).start();
+    assertEquals("verify-attestation\na b.tgz\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertEquals(0, p.waitFor());
+
+    assertEquals("/usr/bin/x", LocalRun.shellWord("/usr/bin/x"));
+    // Without a launcher: java -jar with the verifier jar, or the bare name; never a relative launcher.
+    String fallback = LocalRun.verifierCommand(Map.of("HALLMARK_LAUNCHER", "bin/hallmark"));
+    assertTrue(fallback.equals("hallmark") || fallback.contains(" -jar "), fallback);
   }
 
   /**
