@@ -712,7 +712,7 @@ class BrowserVerifierTest {
     f = BundleForge.valid();
     f.autoPayloadSha256 = false;
     f.claims.put("payload_sha256", Sha256.hex(Sha256.of(f.statementBytes())).toUpperCase(Locale.ROOT));
-    add("token-payload-sha256-upper-case", Check.TOKEN, f); // FORMATS §2 revision 2: a claim of the wrong form fails token
+    add("token-payload-sha256-upper-case", "token", f); // FORMATS §2 revision 2: a claim of the wrong form fails token
     for (String member : List.of("d", "k", "oth")) {
       BundleForge g = BundleForge.valid();
       Map<String, Object> jwk = new LinkedHashMap<>(g.ephemeral.publicKey().toJwk());

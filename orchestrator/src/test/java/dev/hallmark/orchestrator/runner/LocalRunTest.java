@@ -300,8 +300,8 @@ class LocalRunTest {
   /** The path comes from the job: a symbolic link on the way, or at the end, is never followed. */
   @Test
   void aPathSubjectReachedThroughASymbolicLinkIsNotCopied() throws IOException {
-    // Readable by the job even when it runs as a uid of its own: only the link rule keeps it out.
-    Path secret = Files.writeString(dropFolder(tmp).resolve("secret.txt"), "host secret\n");
+    // A host file outside the workspace: only the link rule keeps the copy (made by the orchestrator) out.
+    Path secret = Files.writeString(tmp.resolve("secret.txt"), "host secret\n");
     Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     Path folder = attestingFolder(tmp.resolve("links"),
         "mkdir -p real && echo mine > real/f.txt && ln -s real via && ln -s " + secret + " g.txt",
