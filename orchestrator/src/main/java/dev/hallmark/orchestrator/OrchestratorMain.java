@@ -71,7 +71,7 @@ public final class OrchestratorMain {
     @Option(names = "--parallel", description = "Jobs of a run that may run at once (default 2).")
     int parallel = 2;
 
-    @Option(names = "--attest-rate", paramLabel = "N", description = "Attestations a job may make per second "
+    @Option(names = "--attest-rate", paramLabel = "N", description = "Issuer signatures (attestations and step tokens) a job may ask for per second "
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 
@@ -134,7 +134,7 @@ public final class OrchestratorMain {
         + "(default ${XDG_DATA_HOME:-~/.local/share}/hallmark/run).")
     Path data;
 
-    @Option(names = "--attest-rate", paramLabel = "N", description = "Attestations a job may make per second "
+    @Option(names = "--attest-rate", paramLabel = "N", description = "Issuer signatures (attestations and step tokens) a job may ask for per second "
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 

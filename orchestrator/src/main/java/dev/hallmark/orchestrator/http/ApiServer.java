@@ -408,6 +408,11 @@ public final class ApiServer implements AutoCloseable {
       throw new OrchestratorException(Code.BAD_REQUEST, oneLine(e.getMessage()));
     }
     Issuer.checkStepAudience(audience);
+    // A step token is an issuer signature too: same per-job bucket as attestations (nonce hygiene,
+    // and a step looping on oidc().token must not cost the issuer more than attesting would).
+    if (!rateLimiter.tryAcquire(job.id())) {
+      throw new OrchestratorException(Code.RATE_LIMITED, "too many step tokens for this job, slow down");
+    }
     RunRecord run = attestor.runOf(job);
     var claims = attestor.claims(run, job, clock.instant());
     Map<String, Object> answer = new LinkedHashMap<>();
