@@ -3,6 +3,7 @@ package dev.hallmark.orchestrator;
 import dev.hallmark.orchestrator.intake.IntakeCredential;
 import dev.hallmark.orchestrator.intake.PushIntake;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
+import dev.hallmark.orchestrator.runner.LogLimits;
 import dev.hallmark.orchestrator.runner.Runner;
 import dev.hallmark.orchestrator.runner.SdkJar;
 import dev.hallmark.orchestrator.store.Store;
@@ -75,8 +76,17 @@ public final class OrchestratorMain {
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 
+    @Option(names = "--log-limit-bytes", paramLabel = "N", description = "Bytes of output stored per job "
+        + "(default 67108864 = 64 MiB); past it the log is cut with a marker line and the job fails.")
+    long logLimitBytes = LogLimits.DEFAULT_BYTES;
+
+    @Option(names = "--log-limit-lines", paramLabel = "N", description = "Lines of output stored per job "
+        + "(default 1000000); past it the log is cut with a marker line and the job fails.")
+    long logLimitLines = LogLimits.DEFAULT_LINES;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
+      LogLimits logLimits = new LogLimits(logLimitBytes, logLimitLines);
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
           .withRate(checkRate(attestRate), 2.0 * attestRate);
       config = config.withBind(InetAddress.getByName(bind));
@@ -90,7 +100,7 @@ public final class OrchestratorMain {
       out.println((credential.isNew() ? "created the intake credential in " : "intake credential: ") + credential.file()
           + " (send it as Authorization: Bearer with POST /api/v1/events/push)");
       Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), parallel, Set.of(),
-          line -> { }));
+          line -> { }, logLimits));
       // One run at a time, in arrival order; each run's jobs use up to --parallel.
       ExecutorService runs = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hallmark-runs");
@@ -138,11 +148,19 @@ public final class OrchestratorMain {
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 
+    @Option(names = "--log-limit-bytes", paramLabel = "N", description = "Bytes of output stored per job "
+        + "(default 67108864 = 64 MiB); past it the log is cut with a marker line and the job fails.")
+    long logLimitBytes = LogLimits.DEFAULT_BYTES;
+
+    @Option(names = "--log-limit-lines", paramLabel = "N", description = "Lines of output stored per job "
+        + "(default 1000000); past it the log is cut with a marker line and the job fails.")
+    long logLimitLines = LogLimits.DEFAULT_LINES;
+
     @Override
     public Integer call() {
       Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
       var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut())
-          .attestRate(checkRate(attestRate)).execute();
+          .attestRate(checkRate(attestRate)).logLimits(new LogLimits(logLimitBytes, logLimitLines)).execute();
       return result.succeeded() ? 0 : 1;
     }
   }

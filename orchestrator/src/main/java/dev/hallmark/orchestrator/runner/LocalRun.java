@@ -63,6 +63,7 @@ public final class LocalRun {
   private final Path data;
   private final PrintWriter log;
   private int attestRate = 1000;
+  private LogLimits logLimits = LogLimits.defaults();
 
   public LocalRun(Path dir, String refOverride, Path out, Path data, PrintWriter log) {
     this.dir = requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -75,6 +76,12 @@ public final class LocalRun {
   /** Attestations per second and job (burst 2×); default 1,000. */
   public LocalRun attestRate(int perSecond) {
     this.attestRate = perSecond;
+    return this;
+  }
+
+  /** How much of each job's output is kept (default {@link LogLimits#defaults()}). */
+  public LocalRun logLimits(LogLimits limits) {
+    this.logLimits = requireNonNull(limits, "limits");
     return this;
   }
 
@@ -112,7 +119,7 @@ public final class LocalRun {
       Runner runner = new Runner(o, new Runner.Settings(sdkJar, workRoot, 2, java.util.Set.of(), line -> {
         log.println(line);
         log.flush();
-      }));
+      }, logLimits));
       // Ctrl-C or SIGTERM: the job processes end with us.
       Thread stopJobs = new Thread(runner::close, "hallmark-stop-jobs");
       Runtime.getRuntime().addShutdownHook(stopJobs);
