@@ -1,5 +1,6 @@
 package dev.hallmark.orchestrator;
 
+import dev.hallmark.orchestrator.http.HttpLimits;
 import dev.hallmark.orchestrator.intake.IntakeCredential;
 import dev.hallmark.orchestrator.intake.PushIntake;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
@@ -81,11 +82,34 @@ public final class OrchestratorMain {
         + "(default 1000000); past it the log is cut with a marker line and the job fails.")
     long logLimitLines = LogLimits.DEFAULT_LINES;
 
+    @Option(names = "--http-header-timeout", paramLabel = "S", description = "Seconds a client has to send "
+        + "a request head, from its first byte (default 10).")
+    int headerTimeout = 10;
+
+    @Option(names = "--http-body-timeout", paramLabel = "S", description = "Seconds a client has to send "
+        + "a request body, from the end of its head (default 30).")
+    int bodyTimeout = 30;
+
+    @Option(names = "--http-idle-timeout", paramLabel = "S", description = "Seconds a connection may stay "
+        + "silent (default 30).")
+    int idleTimeout = 30;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", description = "Connections one client "
+        + "address may hold (default 64).")
+    int maxPerAddress = 64;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "Connections all clients may hold "
+        + "together (default 1024).")
+    int maxConnections = 1024;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
       LogLimits logLimits = new LogLimits(logLimitBytes, logLimitLines);
+      HttpLimits http = new HttpLimits(seconds("--http-header-timeout", headerTimeout),
+          seconds("--http-body-timeout", bodyTimeout), seconds("--http-idle-timeout", idleTimeout),
+          maxPerAddress, maxConnections);
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
-          .withRate(checkRate(attestRate), 2.0 * attestRate);
+          .withRate(checkRate(attestRate), 2.0 * attestRate).withHttpLimits(http);
       config = config.withBind(InetAddress.getByName(bind));
       Orchestrator o = Orchestrator.start(config);
       var out = spec.commandLine().getOut();
@@ -238,6 +262,15 @@ public final class OrchestratorMain {
         return 0;
       }
     }
+  }
+
+  /** 1 to 3,600 seconds. */
+  static java.time.Duration seconds(String flag, int value) {
+    if (value < 1 || value > 3600) {
+      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+          flag + " must be between 1 and 3600 seconds, not " + value);
+    }
+    return java.time.Duration.ofSeconds(value);
   }
 
   /** 1 to 1,000,000 attestations per second and job. */

@@ -70,6 +70,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class ApiServer implements AutoCloseable {
   public static final int MAX_BODY = 64 * 1024;
+  /** At most this much request line and headers; more is 431. */
+  static final int MAX_HEAD = 16 * 1024;
   private static final Pattern ATTESTATION = Pattern.compile("/api/v1/attestations/([0-9a-f]{64})");
   private static final Pattern JOB_STEPS = Pattern.compile("/api/v1/jobs/([0-9a-f]{1,64})/steps");
   private static final Pattern JOB_LOGS = Pattern.compile("/api/v1/jobs/([0-9a-f]{1,64})/logs");
@@ -161,9 +163,6 @@ public final class ApiServer implements AutoCloseable {
     int port = connector.getLocalPort();
     this.allowedHosts = hostsFor(bind.getAddress().getHostAddress(), port, issuer.publicUrl());
   }
-
-  /** At most this much request line and headers; more is 431. */
-  static final int MAX_HEAD = 16 * 1024;
 
   /** Called with (job id, token) for every token minted for a step, before the answer is sent. */
   public void onTokenMinted(java.util.function.BiConsumer<String, String> listener) {

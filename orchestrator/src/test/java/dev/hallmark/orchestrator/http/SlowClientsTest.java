@@ -209,6 +209,24 @@ class SlowClientsTest {
     assertTrue(StrictJson.parseObject(r.body(), 4096).requireString("error").length() > 0);
   }
 
+  @Test
+  void badLimitFlagsGetOneLineAndExitOne() {
+    for (String[] flags : List.of(new String[] {"--max-connections-per-address", "0"},
+        new String[] {"--max-connections", "8", "--max-connections-per-address", "9"},
+        new String[] {"--http-header-timeout", "0"}, new String[] {"--http-body-timeout", "99999"},
+        new String[] {"--http-idle-timeout", "x"})) {
+      java.io.StringWriter err = new java.io.StringWriter();
+      var cl = dev.hallmark.orchestrator.OrchestratorMainAccess.commandLine();
+      cl.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+      cl.setErr(new java.io.PrintWriter(err, true));
+      List<String> args = new ArrayList<>(List.of("serve", "--data", data.resolve("d").toString()));
+      args.addAll(List.of(flags));
+      assertEquals(1, cl.execute(args.toArray(String[]::new)), String.join(" ", flags));
+      assertEquals(1, err.toString().strip().lines().count(), err.toString());
+      assertTrue(err.toString().startsWith("hallmark: "), err.toString());
+    }
+  }
+
   record Answer(int status, String body) {}
 
   /** One keep-alive GET on an open socket: status line, headers, Content-Length body. */

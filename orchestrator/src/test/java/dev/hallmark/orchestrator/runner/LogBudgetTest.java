@@ -52,6 +52,24 @@ class LogBudgetTest {
   }
 
   @Test
+  void badLimitFlagsGetOneLineAndExitOne() {
+    for (String[] flags : List.of(new String[] {"--log-limit-bytes", "10"}, new String[] {"--log-limit-lines", "0"},
+        new String[] {"--log-limit-bytes", "many"})) {
+      StringWriter err = new StringWriter();
+      var cl = dev.hallmark.orchestrator.OrchestratorMainAccess.commandLine();
+      cl.setOut(new PrintWriter(new StringWriter(), true));
+      cl.setErr(new PrintWriter(err, true));
+      List<String> args = new ArrayList<>(List.of("run", LocalRunTest.example().toString(), "--out",
+          tmp.resolve("out").toString(), "--data", tmp.resolve("data").toString()));
+      args.addAll(List.of(flags));
+      assertEquals(1, cl.execute(args.toArray(String[]::new)), String.join(" ", flags));
+      assertEquals(1, err.toString().strip().lines().count(), err.toString());
+      assertTrue(err.toString().startsWith("hallmark: "), err.toString());
+      assertFalse(Files.exists(tmp.resolve("out")), "a refused command wrote its output folder");
+    }
+  }
+
+  @Test
   void anOverlongLineIsCutWithAMarkerAndNoSecretPrefixSurvivesTheCut() {
     LogMasker masker = new LogMasker();
     String secret = LineMaskerTest.SECRET;
