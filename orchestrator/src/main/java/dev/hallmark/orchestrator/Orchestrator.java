@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.hallmark.orchestrator.attest.Attestor;
 import dev.hallmark.orchestrator.attest.RateLimiter;
 import dev.hallmark.orchestrator.http.ApiServer;
+import dev.hallmark.orchestrator.http.HttpLimits;
 import dev.hallmark.orchestrator.jobs.Capability;
 import dev.hallmark.orchestrator.jobs.JobCapabilities;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
@@ -44,9 +45,10 @@ public final class Orchestrator implements AutoCloseable {
 
   /** Where and how to run. {@code publicUrl} null means {@code http://<bind>:<port>}. */
   public record Config(Path dataDir, InetAddress bind, int port, String publicUrl, double ratePerSecond,
-      double rateBurst, Duration capabilityHardCap, Clock clock, String issuerUrl) {
+      double rateBurst, Duration capabilityHardCap, Clock clock, String issuerUrl, HttpLimits http) {
     public Config {
       requireNonNull(dataDir, "dataDir");
+      requireNonNull(http, "http");
       requireNonNull(bind, "bind");
       requireNonNull(capabilityHardCap, "capabilityHardCap");
       requireNonNull(clock, "clock");
@@ -57,32 +59,37 @@ public final class Orchestrator implements AutoCloseable {
 
     public static Config defaults(Path dataDir) {
       return new Config(dataDir, InetAddress.getLoopbackAddress(), 0, null, 1000, 2000,
-          JobCapabilities.DEFAULT_HARD_CAP, Clock.systemUTC(), null);
+          JobCapabilities.DEFAULT_HARD_CAP, Clock.systemUTC(), null, HttpLimits.defaults());
     }
 
     public Config withPort(int p) {
-      return new Config(dataDir, bind, p, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl);
+      return new Config(dataDir, bind, p, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http);
     }
 
     public Config withPublicUrl(String url) {
-      return new Config(dataDir, bind, port, url, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl);
+      return new Config(dataDir, bind, port, url, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http);
     }
 
     public Config withRate(double perSecond, double burst) {
-      return new Config(dataDir, bind, port, publicUrl, perSecond, burst, capabilityHardCap, clock, issuerUrl);
+      return new Config(dataDir, bind, port, publicUrl, perSecond, burst, capabilityHardCap, clock, issuerUrl, http);
     }
 
     public Config withClock(Clock c) {
-      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, c, issuerUrl);
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, c, issuerUrl, http);
     }
 
     /** A fixed {@code iss} independent of the listening port (null: {@code <public URL>/oidc}). */
     public Config withIssuerUrl(String url) {
-      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, url);
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, url, http);
+    }
+
+    /** Time-outs and connection limits of the HTTP server. */
+    public Config withHttpLimits(HttpLimits limits) {
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, limits);
     }
 
     public Config withBind(InetAddress b) {
-      return new Config(dataDir, b, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl);
+      return new Config(dataDir, b, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http);
     }
   }
 
@@ -180,7 +187,7 @@ public final class Orchestrator implements AutoCloseable {
       Attestor attestor = new Attestor(store, issuer, config.clock(), random);
       RateLimiter limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst());
       ApiServer server = new ApiServer(new InetSocketAddress(config.bind(), port), store, issuer, caps, attestor,
-          limiter, config.clock());
+          limiter, config.clock(), config.http());
       server.start();
       return new Orchestrator(store, keys, issuer, caps, server, limiter, localUrl);
     } catch (IOException e) {

@@ -2,9 +2,11 @@ package dev.hallmark.orchestrator;
 
 import dev.hallmark.cli.CompletionCommand;
 import dev.hallmark.cli.Hallmark;
+import dev.hallmark.orchestrator.http.HttpLimits;
 import dev.hallmark.orchestrator.intake.IntakeCredential;
 import dev.hallmark.orchestrator.intake.PushIntake;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
+import dev.hallmark.orchestrator.runner.LogLimits;
 import dev.hallmark.orchestrator.runner.Runner;
 import dev.hallmark.orchestrator.runner.Sandbox;
 import dev.hallmark.orchestrator.runner.SdkJar;
@@ -37,9 +39,6 @@ public final class OrchestratorMain implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    // The JDK's HTTP server leaves Nagle's algorithm on: small JSON answers then wait ~40 ms for
-    // the client's delayed ACK (scripts/bench-attest: 309/s with it, 538/s without).
-    System.setProperty("sun.net.httpserver.nodelay", "true");
     System.exit(commandLine().execute(args));
   }
 
@@ -84,7 +83,7 @@ public final class OrchestratorMain implements Runnable {
     @Option(names = "--parallel", description = "Jobs of a run that may run at once (default 2).")
     int parallel = 2;
 
-    @Option(names = "--attest-rate", paramLabel = "N", description = "Attestations a job may make per second "
+    @Option(names = "--attest-rate", paramLabel = "N", description = "Issuer signatures (attestations and step tokens) a job may ask for per second "
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 
@@ -96,13 +95,45 @@ public final class OrchestratorMain implements Runnable {
         + "compile, 1 to 3600 (default 120).")
     int compileTimeout = 120;
 
+    @Option(names = "--log-limit-bytes", paramLabel = "N", description = "Bytes of output stored per job "
+        + "(default 67108864 = 64 MiB); past it the log is cut with a marker line and the job fails.")
+    long logLimitBytes = LogLimits.DEFAULT_BYTES;
+
+    @Option(names = "--log-limit-lines", paramLabel = "N", description = "Lines of output stored per job "
+        + "(default 1000000); past it the log is cut with a marker line and the job fails.")
+    long logLimitLines = LogLimits.DEFAULT_LINES;
+
+    @Option(names = "--http-header-timeout", paramLabel = "S", description = "Seconds a client has to send "
+        + "a request head, from its first byte (default 10).")
+    int headerTimeout = 10;
+
+    @Option(names = "--http-body-timeout", paramLabel = "S", description = "Seconds a client has to send "
+        + "a request body, from the end of its head (default 30).")
+    int bodyTimeout = 30;
+
+    @Option(names = "--http-idle-timeout", paramLabel = "S", description = "Seconds a connection may stay "
+        + "silent (default 30).")
+    int idleTimeout = 30;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", description = "Connections one client "
+        + "address may hold (default 64).")
+    int maxPerAddress = 64;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "Connections all clients may hold "
+        + "together (default 1024).")
+    int maxConnections = 1024;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
       // Before anything listens: without a working sandbox serve does not start (unless told).
       checkCompileTimeout(compileTimeout);
+      LogLimits logLimits = new LogLimits(logLimitBytes, logLimitLines);
+      HttpLimits http = new HttpLimits(seconds("--http-header-timeout", headerTimeout),
+          seconds("--http-body-timeout", bodyTimeout), seconds("--http-idle-timeout", idleTimeout),
+          maxPerAddress, maxConnections);
       Sandbox sandbox = unsafeNoSandbox ? Sandbox.unsafeNone() : Sandbox.probe();
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
-          .withRate(checkRate(attestRate), 2.0 * attestRate);
+          .withRate(checkRate(attestRate), 2.0 * attestRate).withHttpLimits(http);
       config = config.withBind(InetAddress.getByName(bind));
       var out = spec.commandLine().getOut();
       Orchestrator o = startAsRecordedIssuer(config, out);
@@ -114,8 +145,7 @@ public final class OrchestratorMain implements Runnable {
       out.println((credential.isNew() ? "created the intake credential in " : "intake credential: ") + credential.file()
           + " (send it as Authorization: Bearer with POST /api/v1/events/push)");
       Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), parallel,
-          DeclaredSecrets.in(data),
-          line -> { }), sandbox.hiding(data), java.time.Duration.ofSeconds(compileTimeout));
+          DeclaredSecrets.in(data), line -> { }, logLimits), sandbox.hiding(data), java.time.Duration.ofSeconds(compileTimeout));
       if (!sandbox.isEnabled()) {
         out.println("warning: jobs run WITHOUT a sandbox (--unsafe-no-sandbox); every run records it");
       }
@@ -194,7 +224,7 @@ public final class OrchestratorMain implements Runnable {
         + "declared secrets (default ${XDG_DATA_HOME:-~/.local/share}/hallmark/run).")
     Path data;
 
-    @Option(names = "--attest-rate", paramLabel = "N", description = "Attestations a job may make per second "
+    @Option(names = "--attest-rate", paramLabel = "N", description = "Issuer signatures (attestations and step tokens) a job may ask for per second "
         + "(a token bucket with a burst of 2N; default 1000).")
     int attestRate = 1000;
 
@@ -206,6 +236,14 @@ public final class OrchestratorMain implements Runnable {
         + "compile, 1 to 3600 (default 120).")
     int compileTimeout = 120;
 
+    @Option(names = "--log-limit-bytes", paramLabel = "N", description = "Bytes of output stored per job "
+        + "(default 67108864 = 64 MiB); past it the log is cut with a marker line and the job fails.")
+    long logLimitBytes = LogLimits.DEFAULT_BYTES;
+
+    @Option(names = "--log-limit-lines", paramLabel = "N", description = "Lines of output stored per job "
+        + "(default 1000000); past it the log is cut with a marker line and the job fails.")
+    long logLimitLines = LogLimits.DEFAULT_LINES;
+
     @Override
     public Integer call() {
       checkCompileTimeout(compileTimeout);
@@ -214,6 +252,7 @@ public final class OrchestratorMain implements Runnable {
           .attestRate(checkRate(attestRate)).unsafeNoSandbox(unsafeNoSandbox)
           .compileTimeout(java.time.Duration.ofSeconds(compileTimeout))
           .verifier(dev.hallmark.orchestrator.runner.LocalRun.verifierCommand(System.getenv()))
+          .logLimits(new LogLimits(logLimitBytes, logLimitLines))
           .execute();
       return result.succeeded() ? 0 : 1;
     }
@@ -304,6 +343,15 @@ public final class OrchestratorMain implements Runnable {
           "--compile-timeout must be between 1 and 3600 seconds, not " + seconds);
     }
     return seconds;
+  }
+
+  /** 1 to 3,600 seconds. */
+  static java.time.Duration seconds(String flag, int value) {
+    if (value < 1 || value > 3600) {
+      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+          flag + " must be between 1 and 3600 seconds, not " + value);
+    }
+    return java.time.Duration.ofSeconds(value);
   }
 
   /** 1 to 1,000,000 attestations per second and job. */

@@ -2,8 +2,6 @@ package dev.hallmark.orchestrator.http;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.hallmark.attestation.AttestationException;
 import dev.hallmark.attestation.bundle.Bundle;
 import dev.hallmark.attestation.intoto.Subject;
@@ -21,10 +19,10 @@ import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.RunRecord;
 import dev.hallmark.orchestrator.store.StoredAttestation;
 import dev.hallmark.orchestrator.store.Store;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -38,19 +36,33 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The orchestrator's HTTP API. The JDK's {@code com.sun.net.httpserver} is enough here: it listens
- * on loopback (or behind a proxy), needs no dependency, and a bounded thread pool caps what a flood
- * of requests can cost; attestation requests mostly wait on the group commit, so the pool is wider
- * than the core count.
+ * The orchestrator's HTTP API, on Jetty 12 core (no servlets). The JDK's server read each request
+ * head on a pool thread with no time limit, so 40 idle clients starved it; here heads and bodies
+ * are read without holding a thread, a head must arrive within the header time-out and a body
+ * within the body time-out, silent connections end after the idle time-out, and connections are
+ * capped per client address and in total ({@link HttpLimits}). The pool stays wider than the core
+ * count: attestation requests mostly wait on the group commit.
  *
  * <p>Guards on every request: the {@code Host} must be one of ours (no DNS rebinding onto
  * loopback); on every POST, {@code Content-Type: application/json} (no cross-site form or {@code
@@ -59,14 +71,20 @@ import java.util.regex.Pattern;
  */
 public final class ApiServer implements AutoCloseable {
   public static final int MAX_BODY = 64 * 1024;
+  /** At most this much request line and headers; more is 431. */
+  static final int MAX_HEAD = 16 * 1024;
   private static final Pattern ATTESTATION = Pattern.compile("/api/v1/attestations/([0-9a-f]{64})");
   private static final Pattern JOB_STEPS = Pattern.compile("/api/v1/jobs/([0-9a-f]{1,64})/steps");
   private static final Pattern JOB_LOGS = Pattern.compile("/api/v1/jobs/([0-9a-f]{1,64})/logs");
   private static final Pattern RUN = Pattern.compile("/api/v1/runs/([0-9]{1,18})(/jobs|/attestations)?");
   private static final Set<String> STEP_STATUSES = Set.of("running", "succeeded", "failed", "skipped");
 
-  private final HttpServer server;
-  private final ExecutorService pool;
+  /** A refused body is still read up to this much, so the error answer is not lost to a reset. */
+  private static final int DRAIN = 1 << 20;
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final ConnectionGuard guard;
   private final Store store;
   private final Issuer issuer;
   private final JobCapabilities capabilities;
@@ -105,9 +123,16 @@ public final class ApiServer implements AutoCloseable {
     this.pushHandler = requireNonNull(handler, "handler");
   }
 
-  /** Binds the server (not yet started); port 0 picks an ephemeral port. */
+  /** Binds the server (not yet started) with {@link HttpLimits#defaults()}; port 0 picks an ephemeral port. */
   public ApiServer(InetSocketAddress bind, Store store, Issuer issuer, JobCapabilities capabilities,
       Attestor attestor, RateLimiter rateLimiter, Clock clock) throws IOException {
+    this(bind, store, issuer, capabilities, attestor, rateLimiter, clock, HttpLimits.defaults());
+  }
+
+  /** Binds the server (not yet started); port 0 picks an ephemeral port. */
+  public ApiServer(InetSocketAddress bind, Store store, Issuer issuer, JobCapabilities capabilities,
+      Attestor attestor, RateLimiter rateLimiter, Clock clock, HttpLimits limits) throws IOException {
+    requireNonNull(limits, "limits");
     this.store = requireNonNull(store, "store");
     this.issuer = requireNonNull(issuer, "issuer");
     this.capabilities = requireNonNull(capabilities, "capabilities");
@@ -117,16 +142,37 @@ public final class ApiServer implements AutoCloseable {
     String path = URI.create(issuer.issuerUrl()).getRawPath();
     this.issuerPath = path == null ? "/oidc" : path;
     this.dashboard = new Dashboard(issuer.issuerUrl());
-    this.server = HttpServer.create(bind, 256);
-    this.pool = new ThreadPoolExecutor(32, 32, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(4096),
-        r -> {
-          Thread t = new Thread(r, "hallmark-http");
-          t.setDaemon(true);
-          return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
-    server.setExecutor(pool);
-    server.createContext("/", this::handle);
-    int port = server.getAddress().getPort();
+    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    threads.setName("hallmark-http");
+    threads.setDaemon(true);
+    this.server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setRequestHeaderSize(MAX_HEAD);
+    http.setIdleTimeout(limits.idleTimeout().toMillis());
+    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(bind.getAddress().getHostAddress());
+    connector.setPort(bind.getPort());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    // Small JSON answers must not wait for the client's delayed ACK (Nagle): scripts/bench-attest.
+    connector.setAcceptedTcpNoDelay(true);
+    connector.setAcceptQueueSize(256);
+    this.guard = new ConnectionGuard(limits);
+    connector.addBean(guard);
+    server.addConnector(connector);
+    // Past the total the connector stops accepting; waiting clients queue in the kernel's backlog.
+    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+    server.setErrorHandler(new JsonErrors());
+    server.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        new BodyReader(request, response, callback).run();
+        return true;
+      }
+    });
+    connector.open(); // bind now: a port in use fails here, and port 0 has its number
+    int port = connector.getLocalPort();
     this.allowedHosts = hostsFor(bind.getAddress().getHostAddress(), port, issuer.publicUrl());
   }
 
@@ -162,15 +208,76 @@ public final class ApiServer implements AutoCloseable {
   }
 
   public void start() {
-    server.start();
+    try {
+      server.start();
+      guard.watch(connector);
+    } catch (Exception e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot start the HTTP server: " + oneLine(e.getMessage()));
+    }
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
-  private void handle(HttpExchange ex) {
-    try (ex) {
+  /**
+   * Reads the request body without holding a thread while it is waited for (Jetty calls back when
+   * bytes arrive; the guard's body time-out ends a client that never sends them), keeping at most
+   * {@link #MAX_BODY} + 1 bytes and draining a refused rest up to {@link #DRAIN}; then routes.
+   */
+  private final class BodyReader implements Runnable {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private long left;
+
+    BodyReader(Request request, Response response, Callback callback) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+      long declared;
+      try {
+        declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+      } catch (NumberFormatException e) {
+        declared = -1; // Jetty refuses such a request before it gets here
+      }
+      // A declared length past the drain allowance is refused from its headers alone.
+      this.left = declared > DRAIN ? 0 : DRAIN;
+    }
+
+    @Override
+    public void run() {
+      while (left > 0) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          request.demand(() -> server.getThreadPool().execute(this));
+          return;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+          callback.failed(chunk.getFailure());
+          return;
+        }
+        ByteBuffer b = chunk.getByteBuffer();
+        int keep = (int) Math.min(b.remaining(), MAX_BODY + 1L - kept.size());
+        if (keep > 0) {
+          byte[] bytes = new byte[keep];
+          b.get(bytes);
+          kept.write(bytes, 0, keep);
+        }
+        left -= keep + b.remaining();
+        b.position(b.limit());
+        chunk.release();
+        if (chunk.isLast()) {
+          break;
+        }
+      }
+      answer(new Exchange(request, response, kept.toByteArray()), response, callback);
+    }
+  }
+
+  private void answer(Exchange ex, Response response, Callback callback) {
+    try {
       try {
         route(ex);
       } catch (OrchestratorException e) {
@@ -179,22 +286,52 @@ public final class ApiServer implements AutoCloseable {
         // Our fault: a one-line answer, never the exception's text or stack.
         error(ex, 500, "internal error");
       }
-    } catch (IOException | RuntimeException ignored) {
-      // the client went away while we answered; nothing to tell anyone
+      byte[] body = ex.answer();
+      response.setStatus(ex.status());
+      if (!ex.isHead()) {
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+      }
+      response.write(true, ByteBuffer.wrap(body), callback);
+    } catch (RuntimeException e) {
+      callback.failed(e); // the client went away while we answered; nothing to tell anyone
     }
   }
 
-  private void route(HttpExchange ex) throws IOException {
+  /** Errors Jetty answers itself (a malformed request, a head too large): one-line JSON as ours. */
+  private static final class JsonErrors extends ErrorHandler {
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+        Callback callback) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      response.getHeaders().put("X-Content-Type-Options", "nosniff");
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      response.write(true, ByteBuffer.wrap(errorJson(HttpStatus.getMessage(code))), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+      return ByteBuffer.wrap(errorJson(HttpStatus.getMessage(status)));
+    }
+  }
+
+  private static byte[] errorJson(String message) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("error", oneLine(message).toLowerCase(Locale.ROOT));
+    return StrictJson.write(m);
+  }
+
+  private void route(Exchange ex) throws IOException {
     checkHost(ex);
-    String method = ex.getRequestMethod();
-    String path = ex.getRequestURI().getRawPath();
+    String method = ex.method();
+    String path = ex.path();
     if (dashboard.handle(ex, method, path)) {
       return;
     }
     // Public documents: a dashboard on another origin (or behind a public URL) may read them.
     if (path.equals(issuerPath + "/.well-known/openid-configuration") || path.equals(issuerPath + "/jwks")
         || path.equals("/api/v1/trust-root")) {
-      ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+      ex.setHeader("Access-Control-Allow-Origin", "*");
     }
     if (path.equals(issuerPath + "/.well-known/openid-configuration")) {
       requireGet(method);
@@ -260,8 +397,8 @@ public final class ApiServer implements AutoCloseable {
 
   // ---- guards -------------------------------------------------------------------------------
 
-  private void checkHost(HttpExchange ex) {
-    String host = ex.getRequestHeaders().getFirst("Host");
+  private void checkHost(Exchange ex) {
+    String host = ex.header("Host");
     if (host == null || !allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
       throw new OrchestratorException(Code.MISDIRECTED, "the Host header names no address of this orchestrator");
     }
@@ -274,22 +411,22 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** POST with a JSON Content-Type, checked before anything else (cross-site form posts stop here). */
-  private static void requirePost(HttpExchange ex) {
-    if (!"POST".equals(ex.getRequestMethod())) {
+  private static void requirePost(Exchange ex) {
+    if (!"POST".equals(ex.method())) {
       throw new OrchestratorException(Code.NOT_FOUND, "this endpoint takes POST only");
     }
-    if (!isJson(ex.getRequestHeaders().getFirst("Content-Type"))) {
+    if (!isJson(ex.header("Content-Type"))) {
       throw new OrchestratorException(Code.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
     }
   }
 
   /** Content-Type, size and strict JSON, in that order; nothing is written before all pass. */
-  private static JsonObject body(HttpExchange ex) throws IOException {
-    String type = ex.getRequestHeaders().getFirst("Content-Type");
+  private static JsonObject body(Exchange ex) throws IOException {
+    String type = ex.header("Content-Type");
     if (!isJson(type)) {
       throw new OrchestratorException(Code.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
     }
-    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    String length = ex.header("Content-Length");
     if (length != null) {
       try {
         if (Long.parseLong(length.trim()) > MAX_BODY) {
@@ -299,10 +436,7 @@ public final class ApiServer implements AutoCloseable {
         throw new OrchestratorException(Code.BAD_REQUEST, "Content-Length is not a number");
       }
     }
-    byte[] bytes;
-    try (InputStream in = ex.getRequestBody()) {
-      bytes = in.readNBytes(MAX_BODY + 1);
-    }
+    byte[] bytes = ex.body();
     if (bytes.length > MAX_BODY) {
       throw tooLarge();
     }
@@ -336,8 +470,8 @@ public final class ApiServer implements AutoCloseable {
 
   // ---- state-changing endpoints -------------------------------------------------------------
 
-  private void attest(HttpExchange ex) throws IOException {
-    JobRecord job = capabilities.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+  private void attest(Exchange ex) throws IOException {
+    JobRecord job = capabilities.authenticate(ex.header("Authorization"));
     JsonObject body = body(ex);
     List<RequestedSubject> requested = requestedSubjects(body);
     List<Subject> subjects = requested.stream().map(RequestedSubject::subject).toList();
@@ -367,12 +501,12 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Host and Content-Type were checked by the router; credential, then body (see PushIntake). */
-  private void push(HttpExchange ex) throws IOException {
+  private void push(Exchange ex) throws IOException {
     PushHandler handler = pushHandler;
     if (handler == null) {
       throw new OrchestratorException(Code.NOT_FOUND, "event intake is not enabled on this orchestrator");
     }
-    handler.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+    handler.authenticate(ex.header("Authorization"));
     List<RunRecord> runs = handler.push(body(ex));
     List<Object> ids = new ArrayList<>();
     for (RunRecord r : runs) {
@@ -420,8 +554,8 @@ public final class ApiServer implements AutoCloseable {
     return out;
   }
 
-  private void token(HttpExchange ex) throws IOException {
-    JobRecord job = capabilities.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+  private void token(Exchange ex) throws IOException {
+    JobRecord job = capabilities.authenticate(ex.header("Authorization"));
     JsonObject body = body(ex);
     String audience;
     try {
@@ -430,6 +564,11 @@ public final class ApiServer implements AutoCloseable {
       throw new OrchestratorException(Code.BAD_REQUEST, oneLine(e.getMessage()));
     }
     Issuer.checkStepAudience(audience);
+    // A step token is an issuer signature too: same per-job bucket as attestations (nonce hygiene,
+    // and a step looping on oidc().token must not cost the issuer more than attesting would).
+    if (!rateLimiter.tryAcquire(job.id())) {
+      throw new OrchestratorException(Code.RATE_LIMITED, "too many step tokens for this job, slow down");
+    }
     RunRecord run = attestor.runOf(job);
     var claims = attestor.claims(run, job, clock.instant());
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -441,8 +580,8 @@ public final class ApiServer implements AutoCloseable {
     json(ex, 200, answer);
   }
 
-  private void step(HttpExchange ex, String jobId) throws IOException {
-    JobRecord job = capabilities.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+  private void step(Exchange ex, String jobId) throws IOException {
+    JobRecord job = capabilities.authenticate(ex.header("Authorization"));
     if (!job.id().equals(jobId)) {
       throw new OrchestratorException(Code.FORBIDDEN, "the job capability does not belong to job " + jobId);
     }
@@ -472,7 +611,7 @@ public final class ApiServer implements AutoCloseable {
 
   // ---- reads --------------------------------------------------------------------------------
 
-  private void download(HttpExchange ex, String storageKey) throws IOException {
+  private void download(Exchange ex, String storageKey) throws IOException {
     Store.StoredBundle b = store.bundle(storageKey)
         .orElseThrow(() -> new OrchestratorException(Code.NOT_FOUND, "no attestation has that storage key"));
     String file;
@@ -481,7 +620,7 @@ public final class ApiServer implements AutoCloseable {
     } catch (AttestationException e) {
       file = "attestation" + Bundle.FILE_SUFFIX;
     }
-    ex.getResponseHeaders().set("Content-Disposition", contentDisposition(file));
+    ex.setHeader("Content-Disposition", contentDisposition(file));
     send(ex, 200, Bundle.MEDIA_TYPE, b.bytes());
   }
 
@@ -496,7 +635,7 @@ public final class ApiServer implements AutoCloseable {
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
   }
 
-  private void run(HttpExchange ex, long runId, String tail) throws IOException {
+  private void run(Exchange ex, long runId, String tail) throws IOException {
     RunRecord run = store.run(runId)
         .orElseThrow(() -> new OrchestratorException(Code.NOT_FOUND, "run " + runId + " does not exist"));
     if (tail == null) {
@@ -538,10 +677,10 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private void logs(HttpExchange ex, String jobId) throws IOException {
+  private void logs(Exchange ex, String jobId) throws IOException {
     store.job(jobId).orElseThrow(() -> new OrchestratorException(Code.NOT_FOUND, "job " + jobId + " does not exist"));
     long after = 0;
-    String query = ex.getRequestURI().getRawQuery();
+    String query = ex.query();
     if (query != null && query.startsWith("after=")) {
       try {
         after = Long.parseLong(query.substring("after=".length()));
@@ -594,48 +733,21 @@ public final class ApiServer implements AutoCloseable {
 
   // ---- answers ------------------------------------------------------------------------------
 
-  private static void json(HttpExchange ex, int status, Object value) throws IOException {
+  private static void json(Exchange ex, int status, Object value) {
     send(ex, status, "application/json", StrictJson.write(value));
   }
 
-  private static void error(HttpExchange ex, int status, String message) throws IOException {
-    drain(ex);
+  private static void error(Exchange ex, int status, String message) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error", oneLine(message));
-    json(ex, status, m);
+    send(ex, status, "application/json", StrictJson.write(m));
   }
 
-  /**
-   * Reads (and drops) what is left of a refused request body, up to 1 MiB: closing a socket with
-   * unread bytes makes the kernel send a reset that can destroy the error answer in flight.
-   */
-  private static void drain(HttpExchange ex) {
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] buf = new byte[8192];
-      long left = 1 << 20;
-      int n;
-      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-        left -= n;
-      }
-    } catch (IOException | RuntimeException ignored) {
-      // nothing more to read, or the client is gone
-    }
-  }
-
-  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
-    if ("HEAD".equals(ex.getRequestMethod())) {
-      ex.sendResponseHeaders(status, -1);
-      return;
-    }
-    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    }
+  private static void send(Exchange ex, int status, String type, byte[] body) {
+    ex.setHeader("Content-Type", type);
+    ex.setHeader("X-Content-Type-Options", "nosniff");
+    ex.setHeader("Cache-Control", "no-store");
+    ex.respond(status, body);
   }
 
   private static String oneLine(String s) {
@@ -653,7 +765,11 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    pool.shutdownNow();
+    guard.close();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // stopping is best effort; the process is usually ending
+    }
   }
 }

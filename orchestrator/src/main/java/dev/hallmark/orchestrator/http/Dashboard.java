@@ -2,13 +2,11 @@ package dev.hallmark.orchestrator.http;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -68,7 +66,7 @@ final class Dashboard {
   }
 
   /** True when the path is the dashboard's (answered, or refused with an exception); false otherwise. */
-  boolean handle(HttpExchange ex, String method, String path) throws IOException {
+  boolean handle(Exchange ex, String method, String path) {
     boolean asset = path.startsWith("/assets/");
     if (!asset && !FILES.containsKey(path) && !path.equals(ISSUER_PATH)) {
       return false;
@@ -113,23 +111,13 @@ final class Dashboard {
     return scheme + "://" + host.toLowerCase(Locale.ROOT) + (u.getPort() == -1 ? "" : ":" + u.getPort());
   }
 
-  private void send(HttpExchange ex, String type, byte[] body) throws IOException {
-    var h = ex.getResponseHeaders();
-    h.set("Content-Type", type);
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("Cache-Control", "no-store");
-    h.set("Referrer-Policy", "no-referrer");
-    h.set("Content-Security-Policy", csp);
-    if ("HEAD".equals(ex.getRequestMethod())) {
-      ex.sendResponseHeaders(200, -1);
-      return;
-    }
-    ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    }
+  private void send(Exchange ex, String type, byte[] body) {
+    ex.setHeader("Content-Type", type);
+    ex.setHeader("X-Content-Type-Options", "nosniff");
+    ex.setHeader("Cache-Control", "no-store");
+    ex.setHeader("Referrer-Policy", "no-referrer");
+    ex.setHeader("Content-Security-Policy", csp);
+    ex.respond(200, body);
   }
 
   private static byte[] classpathResource(String name) {

@@ -75,6 +75,7 @@ public final class LocalRun {
   private java.time.Duration compileTimeout = WorkflowCompiler.DEFAULT_TIMEOUT;
   private String verifier = "hallmark";
   private boolean verifierIsBare = true;
+  private LogLimits logLimits = LogLimits.defaults();
 
   public LocalRun(Path dir, String refOverride, Path out, Path data, PrintWriter log) {
     this.dir = requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -169,6 +170,12 @@ public final class LocalRun {
     return "'" + s.replace("'", "'\\''") + "'";
   }
 
+  /** How much of each job's output is kept (default {@link LogLimits#defaults()}). */
+  public LocalRun logLimits(LogLimits limits) {
+    this.logLimits = requireNonNull(limits, "limits");
+    return this;
+  }
+
   /** The default data folder: {@code ${XDG_DATA_HOME:-~/.local/share}/hallmark/run}. */
   public static Path defaultDataDir() {
     String xdg = System.getenv("XDG_DATA_HOME");
@@ -207,7 +214,7 @@ public final class LocalRun {
           dev.hallmark.orchestrator.secret.DeclaredSecrets.in(data), line -> {
         log.println(line);
         log.flush();
-      }), sandbox.hiding(data), compileTimeout);
+      }, logLimits), sandbox.hiding(data), compileTimeout);
       // Ctrl-C or SIGTERM: the job processes end with us.
       Thread stopJobs = new Thread(runner::close, "hallmark-stop-jobs");
       Runtime.getRuntime().addShutdownHook(stopJobs);

@@ -52,6 +52,8 @@ public final class Runner implements AutoCloseable {
   public static final String WORKFLOWS = ".hallmark/workflows";
   public static final String SKIPPED = "skipped";
   static final int MAX_LINE = 16 * 1024;
+  /** A longer line is cut with a marker: one line must not spend a job's whole log budget. */
+  static final int MAX_LINE_TOTAL = 64 * 1024;
   private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofHours(1);
   /** How long one workflow may take to compile (javac in the sandbox). */
@@ -62,11 +64,13 @@ public final class Runner implements AutoCloseable {
   /**
    * @param liveLog receives every masked output line as {@code [job] line} (e.g. to stdout)
    * @param secrets the declared secrets a job of a repository receives (and its output is masked for)
+   * @param logLimits how much of each job's output is stored (past it the job fails)
    */
   public record Settings(Path sdkJar, Path workDir, int parallelism, SecretSource secrets,
-      Consumer<String> liveLog) {
+      Consumer<String> liveLog, LogLimits logLimits) {
     public Settings {
       requireNonNull(sdkJar, "sdkJar");
+      requireNonNull(logLimits, "logLimits");
       requireNonNull(workDir, "workDir");
       requireNonNull(secrets, "secrets");
       requireNonNull(liveLog, "liveLog");
@@ -75,8 +79,16 @@ public final class Runner implements AutoCloseable {
       }
     }
 
+    public Settings(Path sdkJar, Path workDir, int parallelism, SecretSource secrets, Consumer<String> liveLog) {
+      this(sdkJar, workDir, parallelism, secrets, liveLog, LogLimits.defaults());
+    }
+
     public static Settings defaults(Path sdkJar, Path workDir) {
       return new Settings(sdkJar, workDir, 2, SecretSource.NONE, line -> {});
+    }
+
+    public Settings withLogLimits(LogLimits limits) {
+      return new Settings(sdkJar, workDir, parallelism, secrets, liveLog, limits);
     }
   }
 
@@ -626,6 +638,7 @@ public final class Runner implements AutoCloseable {
     String status = JobRecord.FAILED;
     String reason;
     Process p = null;
+    LogBudget budget = new LogBudget(settings.logLimits());
     try (JobUsers.Lease lease = users.lease()) {
       // Read at each job's start, so a secret set while serve runs applies to the next job.
       RepositorySecrets secrets = settings.secrets().of(run.repository());
@@ -648,8 +661,8 @@ public final class Runner implements AutoCloseable {
       }
       p = pb.start();
       live.add(p);
-      LogPipe out = new LogPipe(job.id(), node.name(), "stdout", masker, p.getInputStream());
-      LogPipe err = new LogPipe(job.id(), node.name(), "stderr", masker, p.getErrorStream());
+      LogPipe out = new LogPipe(job.id(), node.name(), "stdout", masker, budget, p.getInputStream());
+      LogPipe err = new LogPipe(job.id(), node.name(), "stderr", masker, budget, p.getErrorStream());
       out.start();
       err.start();
       try (OutputStream stdin = p.getOutputStream()) {
@@ -677,8 +690,13 @@ public final class Runner implements AutoCloseable {
       }
       out.finish();
       err.finish();
-      if (reason != null && err.lastLine() != null && !reason.startsWith("timed out")) {
+      if (reason != null && err.lastLine() != null && !reason.startsWith("timed out") && !budget.isExceeded()) {
         reason = reason + ": " + err.lastLine();
+      }
+      if (budget.isExceeded()) {
+        // Fail, not succeed with a hole: a build whose log was cut cannot be audited.
+        status = JobRecord.FAILED;
+        reason = reason == null ? budget.reason() : reason + "; " + budget.reason();
       }
     } catch (OrchestratorException e) {
       reason = e.getMessage();
@@ -775,20 +793,30 @@ public final class Runner implements AutoCloseable {
     private final String stream;
     private final InputStream in;
     private final LineMasker lines;
+    private final LogBudget budget;
     private final List<String> batch = new ArrayList<>();
     private volatile String lastLine;
 
-    LogPipe(String jobId, String jobName, String stream, LogMasker masker, InputStream in) {
+    LogPipe(String jobId, String jobName, String stream, LogMasker masker, LogBudget budget, InputStream in) {
       super("hallmark-log-" + stream);
       setDaemon(true);
       this.jobId = jobId;
       this.jobName = jobName;
       this.stream = stream;
       this.in = in;
-      this.lines = new LineMasker(masker, this::line, MAX_LINE);
+      this.budget = budget;
+      this.lines = new LineMasker(masker, this::line, MAX_LINE, MAX_LINE_TOTAL);
     }
 
     private void line(String masked) {
+      switch (budget.admit(masked)) {
+        case KEEP -> keep(masked);
+        case TRUNCATE -> keep(budget.marker());
+        case DROP -> { }
+      }
+    }
+
+    private void keep(String masked) {
       settings.liveLog().accept("[" + jobName + "] " + masked);
       if (!masked.isBlank()) {
         lastLine = masked;
@@ -821,9 +849,14 @@ public final class Runner implements AutoCloseable {
     public void run() {
       pipes.add(this);
       try {
-        lines.pump(in);
+        lines.pump(in, budget::isExceeded);
+        // Past the budget: still read everything, so a job writing on is never blocked on a full
+        // pipe (it runs on to its end and fails there), but neither mask nor keep it.
+        in.transferTo(OutputStream.nullOutputStream());
       } catch (IOException e) {
-        lines.finish();
+        if (!budget.isExceeded()) {
+          lines.finish();
+        }
       } finally {
         pipes.remove(this);
         flush();

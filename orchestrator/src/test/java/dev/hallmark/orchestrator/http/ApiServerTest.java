@@ -443,6 +443,32 @@ class ApiServerTest {
   // ---- step tokens --------------------------------------------------------------------------
 
   @Test
+  void rateLimitsStepTokensInTheAttestationBucket() throws Exception {
+    orchestrator.close();
+    orchestrator = Orchestrator.start(Orchestrator.Config.defaults(data).withClock(clock).withRate(0.001, 3));
+    JobRecord j = orchestrator.createJob(run.id(), "token-loop");
+    Capability cap = orchestrator.startJob(j.id(), Duration.ofMinutes(5));
+    String audience = "{\"audience\":\"sts.example.com\"}";
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, postJson("/api/v1/oidc/token", cap, audience).status());
+    }
+    RawHttp.Response third = postJson("/api/v1/oidc/token", cap, audience);
+    assertEquals(429, third.status());
+    assertEquals(1, third.text().lines().count());
+    assertTrue(StrictJson.parseObject(third.body(), 4096).requireString("error").length() > 0);
+    assertFalse(third.text().contains("token\""), "no token past the limit");
+    // One bucket per job for every issuer signature: the tokens used up the attestation too.
+    JobRecord k = orchestrator.createJob(run.id(), "mixed");
+    Capability kCap = orchestrator.startJob(k.id(), Duration.ofMinutes(5));
+    assertEquals(200, postJson("/api/v1/oidc/token", kCap, audience).status());
+    assertEquals(200, postJson("/api/v1/oidc/token", kCap, audience).status());
+    assertEquals(200, postJson("/api/v1/attestations", kCap, attestBody("app", "0".repeat(64))).status());
+    assertEquals(429, postJson("/api/v1/attestations", kCap, attestBody("app", "0".repeat(64))).status());
+    // Another job's bucket is its own.
+    assertEquals(200, postJson("/api/v1/oidc/token", capability, audience).status());
+  }
+
+  @Test
   void reservedAudienceIsRefused() throws Exception {
     assertEquals(400, postJson("/api/v1/oidc/token", capability, "{\"audience\":\"hallmark:attestation\"}").status());
     assertEquals(400, postJson("/api/v1/oidc/token", capability, "{\"audience\":\"hallmark:other\"}").status());
