@@ -120,14 +120,7 @@ class DeclaredSecretsRunTest {
     String value = MARKER + unique + " ~*/\u00e9?>>";
     Path data = tmp.resolve("data");
     // --describe hands its findings to the test over loopback (the sandbox lets it write nowhere else).
-    java.net.ServerSocket drop = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-    java.util.concurrent.CompletableFuture<String> dropped = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try (drop; java.net.Socket s = drop.accept()) {
-        return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    });
+    LoopbackDrop drop = new LoopbackDrop();
     Path secretsFile = data.resolve("secrets/acme/app.json");
 
     Path tokenFile = Files.writeString(tmp.resolve("token.txt"), value + "\n");
@@ -138,7 +131,7 @@ class DeclaredSecretsRunTest {
 
     Path app = repository(tmp.resolve("app"), "acme/app", Map.of(
         ".hallmark/workflows/Secrets.java", fixture("Secrets.java").replace("@SECRETS_FILE@", secretsFile.toString())
-            .replace("@DROP_PORT@", Integer.toString(drop.getLocalPort())),
+            .replace("@DROP_PORT@", Integer.toString(drop.port())),
         "probe.sh", CapabilityLeakTest.PROBE.replace("hmca[p]_", "hmtestsecre[t]-")));
     Outcome run = hallmark("run", app.toString(), "--out", tmp.resolve("out").toString(), "--data", data.toString());
     assertEquals(0, run.exit(), run.out());
@@ -174,7 +167,8 @@ class DeclaredSecretsRunTest {
 
     // The definition code, run by --describe, got nothing on standard input, in its environment
     // or in any process's, and (when jobs run as uids of their own) cannot read the secrets file.
-    String describe = dropped.get(30, java.util.concurrent.TimeUnit.SECONDS).strip();
+    String describe = drop.await(java.time.Duration.ofSeconds(30)).strip();
+    drop.close();
     assertTrue(describe.startsWith("stdin=0 env=false proc=0 file="), describe);
     if (JobUsers.isRoot()) {
       assertTrue(describe.endsWith("file=denied"), describe);

@@ -440,14 +440,7 @@ class LocalRunTest {
     Path folder = tmp.resolve("probe");
     Files.createDirectories(folder.resolve(".hallmark/workflows"));
     // The step hands the token to the test over loopback: the sandbox lets a job write only its workspace.
-    java.net.ServerSocket drop = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-    java.util.concurrent.CompletableFuture<String> dropped = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try (drop; java.net.Socket s = drop.accept()) {
-        return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    });
+    LoopbackDrop drop = new LoopbackDrop();
     Files.writeString(folder.resolve(".hallmark/workflows/Probe.java"), """
         import static dev.hallmark.sdk.Hallmark.*;
         import dev.hallmark.sdk.*;
@@ -457,11 +450,7 @@ class LocalRunTest {
                 .step("env", ctx -> ctx.sh("env | sort"))
                 .step("token", ctx -> {
                   String t = ctx.oidc().token("test").token();
-                  try (java.net.Socket s = new java.net.Socket("127.0.0.1", %d)) {
-                    s.getOutputStream().write(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                  } catch (java.io.IOException e) {
-                    throw new RuntimeException(e);
-                  }
+                  %s
                   System.out.println("token=" + t);
                   System.out.print("half=" + t.substring(0, 20));
                   System.out.flush();
@@ -470,11 +459,12 @@ class LocalRunTest {
                 })).main(args);
           }
         }
-        """.formatted(drop.getLocalPort()));
+        """.formatted(drop.sendSource("t")));
     Path data = tmp.resolve("data");
     Outcome o = run(folder, tmp.resolve("out"), data);
     assertEquals(0, o.exit(), o.out() + o.err());
-    String token = dropped.get(10, java.util.concurrent.TimeUnit.SECONDS).strip();
+    String token = drop.await(java.time.Duration.ofSeconds(10)).strip();
+    drop.close();
     assertTrue(token.length() > 100);
     assertFalse(o.out().contains(token.substring(0, 40)), "streamed log holds the token");
     assertTrue(o.out().contains("token=***"), o.out());
