@@ -300,9 +300,10 @@ class LocalRunTest {
   /** The path comes from the job: a symbolic link on the way, or at the end, is never followed. */
   @Test
   void aPathSubjectReachedThroughASymbolicLinkIsNotCopied() throws IOException {
-    // A host file outside the workspace: only the link rule keeps the copy (made by the orchestrator) out.
-    Path secret = Files.writeString(tmp.resolve("secret.txt"), "host secret\n");
-    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    // A host file outside the workspace that the sandboxed job can read (the system is lent to it
+    // read-only; the test's temp folder is not): only the link rule keeps the copy, made by the
+    // orchestrator, from taking it.
+    Path secret = Path.of("/etc/passwd");
     Path folder = attestingFolder(tmp.resolve("links"),
         "mkdir -p real && echo mine > real/f.txt && ln -s real via && ln -s " + secret + " g.txt",
         """
