@@ -98,7 +98,7 @@ public final class LocalRun {
     Orchestrator.createDataDir(data); // owner-only, before anything is written into it
     Path sdkJar = SdkJar.locate(data);
     WorkflowCompiler.warmUpInBackground(sdkJar); // beside the snapshot and the orchestrator's start
-    Source source = Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS) ? gitSource() : snapshot(workRoot);
+    Source source = Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS) ? gitSource(workRoot) : snapshot(workRoot);
     String issuer = issuer();
     int port = URI.create(issuer).getPort();
     try (Orchestrator o = Orchestrator.start(config.withPort(isFree(port) ? port : 0).withIssuerUrl(issuer))) {
@@ -228,12 +228,14 @@ public final class LocalRun {
 
   private record Source(String repository, String ref, String sha, Path cloneSource, boolean temporary) {}
 
-  private Source gitSource() {
-    String status = Git.run(dir, "status", "--porcelain", "--untracked-files=normal");
-    if (!status.isEmpty()) {
-      throw new OrchestratorException(Code.CONFLICT,
-          dir + " has uncommitted changes; commit or stash them first (hallmark run attests a commit)");
-    }
+  /**
+   * A git work tree: HEAD's commit, copied into a repository of our own that the runner then
+   * clones from. In the user's repository only plumbing runs (the orchestrator may be root and the
+   * folder anyone's; see {@link Git}); the uncommitted-changes check compares the user's files with
+   * that commit from our repository, so the folder's own {@code .git/config} (monitor, filters,
+   * hooks) is never acted on.
+   */
+  private Source gitSource(Path workRoot) {
     String sha = Git.run(dir, "rev-parse", "--verify", "HEAD^{commit}");
     String ref = refOverride;
     if (ref == null) {
@@ -250,7 +252,37 @@ public final class LocalRun {
     } catch (OrchestratorException e) {
       // no origin: the folder name
     }
-    return new Source(repository, ref, sha, dir, false);
+    String exclude = Git.run(dir, "rev-parse", "--git-path", "info/exclude");
+    Path copy;
+    try {
+      Files.createDirectories(workRoot);
+      copy = Files.createTempDirectory(workRoot, "source-");
+    } catch (IOException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create a copy of the repository under " + workRoot);
+    }
+    try {
+      Git.run(copy, "init", "--quiet", "--initial-branch=main");
+      Git.run(copy, "fetch", "--quiet", "--no-tags", "--", dir.toString(), "HEAD");
+      String fetched = Git.run(copy, "rev-parse", "--verify", "FETCH_HEAD^{commit}");
+      if (!fetched.equals(sha)) {
+        throw new OrchestratorException(Code.CONFLICT, "HEAD of " + dir + " moved while hallmark read it; run again");
+      }
+      Git.run(copy, "update-ref", "refs/heads/main", sha);
+      // Our index of that commit against the user's files: every file is compared by content
+      // (there is no stat data to trust), with the user's ignore rules but our configuration.
+      String workTree = "--work-tree=" + dir;
+      Git.run(copy, workTree, "read-tree", sha);
+      String status = Git.run(copy, "-c", "core.excludesFile=" + dir.resolve(exclude), workTree,
+          "status", "--porcelain", "--untracked-files=normal");
+      if (!status.isEmpty()) {
+        throw new OrchestratorException(Code.CONFLICT,
+            dir + " has uncommitted changes; commit or stash them first (hallmark run attests a commit)");
+      }
+      return new Source(repository, ref, sha, copy, true);
+    } catch (RuntimeException e) {
+      deleteTree(copy);
+      throw e;
+    }
   }
 
   /** {@code acme/app} from {@code https://host/acme/app.git}, {@code git@host:acme/app.git} or a path. */
