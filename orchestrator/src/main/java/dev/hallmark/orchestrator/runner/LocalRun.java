@@ -161,7 +161,7 @@ public final class LocalRun {
         writeFile(bundleFile, bundle);
         bundles.add(bundleFile);
         Path artifact = inside(name);
-        Optional<Path> found = run.jobs().stream().filter(j -> j.jobId().equals(a.jobId()) && j.workspace() != null)
+        Optional<Path> found = run.jobs().stream().filter(j -> a.jobId().equals(j.jobId()) && j.workspace() != null)
             .findFirst().flatMap(j -> findArtifact(j.workspace(), a.subjectName(), a.subjectSha256()));
         if (found.isPresent()) {
           copyFile(found.get(), artifact);
