@@ -71,7 +71,13 @@ record JobGraph(List<JobNode> jobs, PushFilter push) {
     }
     List<String> cycle = cycle(byName);
     if (!cycle.isEmpty()) {
-      throw invalid("a job graph with a cycle through needs: " + String.join(" -> ", cycle));
+      // A one-line reason: a long cycle is shown by its start and its end.
+      List<String> shownCycle = cycle.size() <= 12 ? cycle : new ArrayList<>(cycle.subList(0, 10));
+      if (cycle.size() > 12) {
+        shownCycle.add("…");
+        shownCycle.addAll(cycle.subList(cycle.size() - 2, cycle.size()));
+      }
+      throw invalid("a job graph with a cycle through needs: " + String.join(" -> ", shownCycle));
     }
   }
 

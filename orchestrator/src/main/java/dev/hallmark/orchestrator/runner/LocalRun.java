@@ -262,7 +262,7 @@ public final class LocalRun {
     }
     try {
       Git.run(copy, "init", "--quiet", "--initial-branch=main");
-      Git.run(copy, "fetch", "--quiet", "--no-tags", "--", dir.toString(), "HEAD");
+      Git.run(copy, "fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--", dir.toString(), "HEAD");
       String fetched = Git.run(copy, "rev-parse", "--verify", "FETCH_HEAD^{commit}");
       if (!fetched.equals(sha)) {
         throw new OrchestratorException(Code.CONFLICT, "HEAD of " + dir + " moved while hallmark read it; run again");
@@ -270,10 +270,12 @@ public final class LocalRun {
       Git.run(copy, "update-ref", "refs/heads/main", sha);
       // Our index of that commit against the user's files: every file is compared by content
       // (there is no stat data to trust), with the user's ignore rules but our configuration.
+      // Submodules are left alone (git status would run in each, under its own configuration):
+      // a run attests the commit's gitlinks and never checks submodules out.
       String workTree = "--work-tree=" + dir;
       Git.run(copy, workTree, "read-tree", sha);
       String status = Git.run(copy, "-c", "core.excludesFile=" + dir.resolve(exclude), workTree,
-          "status", "--porcelain", "--untracked-files=normal");
+          "status", "--porcelain", "--untracked-files=normal", "--ignore-submodules=all");
       if (!status.isEmpty()) {
         throw new OrchestratorException(Code.CONFLICT,
             dir + " has uncommitted changes; commit or stash them first (hallmark run attests a commit)");

@@ -86,9 +86,14 @@ record InProcessServe(Orchestrator orchestrator, Runner runner, ExecutorService 
         + "\n" + String.join("\n", log));
   }
 
+  /**
+   * Stops as serve's shutdown hook does, except that the run thread is waited for first: a run
+   * recorded as finished may still be deleting its work folder, which runner.close() deletes too.
+   */
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
     runs.shutdownNow();
+    runs.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
     runner.close();
     orchestrator.close();
   }
