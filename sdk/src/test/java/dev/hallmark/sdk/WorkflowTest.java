@@ -93,6 +93,22 @@ class WorkflowTest {
     assertRejected("at most 24 hours", () -> job("a").timeout(Duration.ofHours(25)));
   }
 
+  /**
+   * The orchestrator accepts timeoutSeconds from 1 to 86,400 only; the SDK refuses the rest at
+   * definition time, so an SDK-described graph is never refused for its time-outs.
+   */
+  @Test
+  void timeoutsStopAtExactly24Hours() {
+    assertRejected("at most 24 hours", () -> job("a").timeout(Duration.ofHours(24).plusNanos(1)));
+    assertRejected("at most 24 hours", () -> job("a").timeout(Duration.ofSeconds(100_000_000_000_000_000L)));
+    assertRejected("at most 24 hours", () -> job("a").timeout(Duration.ofSeconds(Long.MAX_VALUE)));
+    Workflow w = workflow("w").job(job("a").timeout(Duration.ofHours(24)).step("s", NOOP))
+        .job(job("b").timeout(Duration.ofNanos(1)).step("s", NOOP));
+    List<?> jobs = (List<?>) ((Map<?, ?>) Json.parse(run(w, workspace, "", "--describe").out)).get("jobs");
+    assertEquals(86_400L, ((Map<?, ?>) jobs.get(0)).get("timeoutSeconds"));
+    assertEquals(1L, ((Map<?, ?>) jobs.get(1)).get("timeoutSeconds"));
+  }
+
   @Test
   void rejectsOtherDefinitionErrors() {
     assertRejected("has no jobs", () -> workflow("w").order());

@@ -197,7 +197,7 @@ public final class LocalRun {
     Orchestrator.Config config = Orchestrator.Config.defaults(data).withRate(attestRate, 2.0 * attestRate);
     Orchestrator.createDataDir(data); // owner-only, before anything is written into it
     Path sdkJar = SdkJar.locate(data);
-    Source source = Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS) ? gitSource() : snapshot(workRoot);
+    Source source = Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS) ? gitSource(workRoot) : snapshot(workRoot);
     String issuer = issuer();
     int port = URI.create(issuer).getPort();
     try (Orchestrator o = Orchestrator.start(config.withPort(isFree(port) ? port : 0).withIssuerUrl(issuer))) {
@@ -370,15 +370,14 @@ public final class LocalRun {
 
   private record Source(String repository, String ref, String sha, Path cloneSource, boolean temporary) {}
 
-  private Source gitSource() {
-    List<String> changed = changedPaths();
-    if (!changed.isEmpty()) {
-      int shown = Math.min(changed.size(), 10);
-      String names = String.join(", ", changed.subList(0, shown).stream().map(LocalRun::printable).toList())
-          + (changed.size() > shown ? " and " + (changed.size() - shown) + " more" : "");
-      throw new OrchestratorException(Code.CONFLICT,
-          dir + " has uncommitted changes (" + names + "); commit or stash them first (hallmark run attests a commit)");
-    }
+  /**
+   * A git work tree: HEAD's commit, copied into a repository of our own that the runner then
+   * clones from. In the user's repository only plumbing runs (the orchestrator may be root and the
+   * folder anyone's; see {@link Git}); the uncommitted-changes check compares the user's files with
+   * that commit from our repository, so the folder's own {@code .git/config} (monitor, filters,
+   * hooks) is never acted on.
+   */
+  private Source gitSource(Path workRoot) {
     String sha = Git.run(dir, "rev-parse", "--verify", "HEAD^{commit}");
     String ref = refOverride;
     if (ref == null) {
@@ -395,18 +394,50 @@ public final class LocalRun {
     } catch (OrchestratorException e) {
       // no origin: the folder name
     }
-    return new Source(repository, ref, sha, dir, false);
+    String exclude = Git.run(dir, "rev-parse", "--git-path", "info/exclude");
+    Path copy;
+    try {
+      Files.createDirectories(workRoot);
+      copy = Files.createTempDirectory(workRoot, "source-");
+    } catch (IOException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create a copy of the repository under " + workRoot);
+    }
+    try {
+      Git.run(copy, "init", "--quiet", "--initial-branch=main");
+      Git.run(copy, "fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--", dir.toString(), "HEAD");
+      String fetched = Git.run(copy, "rev-parse", "--verify", "FETCH_HEAD^{commit}");
+      if (!fetched.equals(sha)) {
+        throw new OrchestratorException(Code.CONFLICT, "HEAD of " + dir + " moved while hallmark read it; run again");
+      }
+      Git.run(copy, "update-ref", "refs/heads/main", sha);
+      // Our index of that commit against the user's files: every file is compared by content
+      // (there is no stat data to trust), with the user's ignore rules but our configuration.
+      // Submodules are left alone (git status would run in each, under its own configuration):
+      // a run attests the commit's gitlinks and never checks submodules out.
+      String workTree = "--work-tree=" + dir;
+      Git.run(copy, workTree, "read-tree", sha);
+      List<String> args = new ArrayList<>(List.of("-c", "core.excludesFile=" + dir.resolve(exclude), workTree,
+          "status", "--porcelain=v2", "-z", "--untracked-files=all", "--ignore-submodules=all"));
+      // The output folder, when inside the tree, is left out: the run writes there, and jobs check
+      // the commit out, so it never reaches a build. (Only an exclusion: git then takes the rest.)
+      outInsideTree().ifPresent(rel -> args.addAll(List.of("--", ":(top,exclude,literal)" + rel)));
+      List<String> changed = changedPaths(Git.run(copy, args.toArray(String[]::new)));
+      if (!changed.isEmpty()) {
+        int shown = Math.min(changed.size(), 10);
+        String names = String.join(", ", changed.subList(0, shown).stream().map(LocalRun::printable).toList())
+            + (changed.size() > shown ? " and " + (changed.size() - shown) + " more" : "");
+        throw new OrchestratorException(Code.CONFLICT,
+            dir + " has uncommitted changes (" + names + "); commit or stash them first (hallmark run attests a commit)");
+      }
+      return new Source(repository, ref, sha, copy, true);
+    } catch (RuntimeException e) {
+      deleteTree(copy);
+      throw e;
+    }
   }
 
-  /**
-   * What {@code git status} reports as changed or untracked in the work tree, minus the output
-   * folder when it lies inside the tree (the run writes there; jobs check the commit out, so it
-   * never reaches a build).
-   */
-  private List<String> changedPaths() {
-    List<String> args = new ArrayList<>(List.of("status", "--porcelain=v2", "-z", "--untracked-files=all", "--", "."));
-    outInsideTree().ifPresent(rel -> args.add(":(exclude,literal)" + rel));
-    String status = Git.run(dir, args.toArray(String[]::new));
+  /** The paths of a {@code git status --porcelain=v2 -z} answer: changed and untracked. */
+  private static List<String> changedPaths(String status) {
     List<String> paths = new ArrayList<>();
     String[] records = status.split("\0");
     for (int i = 0; i < records.length; i++) {

@@ -2,8 +2,6 @@ package dev.hallmark.orchestrator.runner;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.hallmark.attestation.AttestationException;
-import dev.hallmark.attestation.json.JsonObject;
 import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.orchestrator.Orchestrator;
 import dev.hallmark.orchestrator.OrchestratorException;
@@ -12,6 +10,7 @@ import dev.hallmark.orchestrator.jobs.Capability;
 import dev.hallmark.orchestrator.secret.RepositorySecrets;
 import dev.hallmark.orchestrator.secret.SecretForms;
 import dev.hallmark.orchestrator.secret.SecretSource;
+import dev.hallmark.orchestrator.runner.JobGraph.JobNode;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.NewRun;
 import dev.hallmark.orchestrator.store.RunRecord;
@@ -60,6 +59,12 @@ public final class Runner implements AutoCloseable {
   public static final Duration COMPILE_TIMEOUT = WorkflowCompiler.DEFAULT_TIMEOUT;
   static final String DESCRIBE_HEAP = "256m";
   static final String JOB_HEAP = "1g";
+  /** What {@code --describe} may print on standard output; beyond it the process is killed. */
+  static final int MAX_DESCRIBE_OUTPUT = 1 << 20;
+  /** The end of {@code --describe}'s standard error kept for the reason line. */
+  private static final int DESCRIBE_ERR_TAIL = 4096;
+  /** Why a run or job ended when the runner's thread was interrupted (serve is stopping). */
+  static final String INTERRUPTED = "interrupted: the orchestrator is stopping";
 
   /**
    * @param liveLog receives every masked output line as {@code [job] line} (e.g. to stdout)
@@ -101,11 +106,6 @@ public final class Runner implements AutoCloseable {
     }
   }
 
-  record JobNode(String name, List<String> needs, Duration timeout) {}
-
-  /** What {@code --describe} printed: the jobs, and the push trigger (null when the workflow has none). */
-  record Graph(List<JobNode> jobs, PushFilter push) {}
-
   private final Orchestrator orchestrator;
   private final Settings settings;
   private final Map<String, LogMasker> maskers = new ConcurrentHashMap<>();
@@ -126,6 +126,7 @@ public final class Runner implements AutoCloseable {
   /** Shared by every runAll/runPushed in progress; close() takes it to know none still writes. */
   private final java.util.concurrent.locks.ReadWriteLock working = new java.util.concurrent.locks.ReentrantReadWriteLock();
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+  private volatile Duration describeTimeout = DESCRIBE_TIMEOUT;
 
   /** A runner whose jobs run in the sandbox (bubblewrap must work here), the work folder hidden from them. */
   public Runner(Orchestrator orchestrator, Settings settings) {
@@ -287,6 +288,15 @@ public final class Runner implements AutoCloseable {
     return sandbox.isEnabled();
   }
 
+  /** How long {@code --describe} may run (default 60 s); tests shorten it. */
+  Runner describeTimeout(Duration limit) {
+    if (limit.isNegative() || limit.isZero()) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "the describe time limit must be positive");
+    }
+    this.describeTimeout = limit;
+    return this;
+  }
+
   /** True when job processes run as uids of their own (the orchestrator runs as root). */
   public boolean isolatesJobs() {
     return users.isIsolated();
@@ -419,11 +429,13 @@ public final class Runner implements AutoCloseable {
     return runWorkflow(run, source, checkout, rel, runDir, false);
   }
 
-  /** With {@code onlyOnPush}, a workflow whose push trigger does not match the run's ref is skipped. */
+  /**
+   * With {@code onlyOnPush}, a workflow whose push trigger does not match the run's ref is skipped.
+   * The run always ends recorded: any failure of the checkout folder, the compiler, {@code
+   * --describe}, the graph or the scheduler fails it with a one-line reason, never leaving it
+   * running, and it succeeds only when every job of its graph ran and succeeded.
+   */
   RunOutcome runWorkflow(RunRecord run, String source, Path checkout, String rel, Path runDir, boolean onlyOnPush) {
-    String mainClass;
-    List<JobNode> graph;
-    Path classes;
     SpareCheckout spare = null;
     if (!sandbox.isEnabled()) {
       orchestrator.store().markUnsandboxed(run.id());
@@ -437,9 +449,9 @@ public final class Runner implements AutoCloseable {
       // javac runs in the sandbox as a job uid of its own; its classes are root's once it has ended.
       Path compiled = runDir.resolve("compile");
       users.traversable(Files.createDirectories(compiled));
-      mainClass = compiler.compile(checkout, rel, compiled);
-      classes = compiled.resolve("classes");
-      Graph described;
+      String mainClass = compiler.compile(checkout, rel, compiled);
+      Path classes = compiled.resolve("classes");
+      JobGraph described;
       try (JobUsers.Lease lease = users.lease()) {
         Path cp = classes;
         if (users.isIsolated()) {
@@ -449,129 +461,120 @@ public final class Runner implements AutoCloseable {
         }
         described = describe(lease, mainClass, cp, checkout, rel);
       }
-      graph = described.jobs();
       if (onlyOnPush && (described.push() == null || !described.push().matches(run.ref()))) {
         String reason = "skipped: the workflow's push trigger does not match " + run.ref();
         orchestrator.store().finishRun(run.id(), SKIPPED, reason);
         settings.liveLog().accept("[" + rel + "] " + reason);
-        spare.discard();
         return new RunOutcome(run, SKIPPED, reason, List.of(), runDir);
       }
+      List<JobNode> graph = described.jobs();
+      List<JobOutcome> jobs = schedule(run, graph, mainClass, classes, source, runDir, spare);
+      boolean ok = jobs.size() == graph.size() && jobs.stream().allMatch(j -> JobRecord.SUCCEEDED.equals(j.status()));
+      String reason = null;
+      if (Thread.currentThread().isInterrupted()) {
+        ok = false;
+        reason = INTERRUPTED;
+      } else if (!ok) {
+        reason = jobs.stream().filter(j -> !JobRecord.SUCCEEDED.equals(j.status()))
+            .map(j -> "job " + j.name() + " " + j.status() + (j.reason() == null ? "" : ": " + j.reason()))
+            .findFirst().orElse("not every job ran");
+      }
+      String status = ok ? JobRecord.SUCCEEDED : JobRecord.FAILED;
+      orchestrator.store().finishRun(run.id(), status, reason);
+      return new RunOutcome(run, status, reason, jobs, runDir);
     } catch (IOException e) {
-      SpareCheckout.discard(spare);
-      String reason = "cannot create the run folder: " + e.getMessage();
-      orchestrator.store().finishRun(run.id(), JobRecord.FAILED, reason);
-      settings.liveLog().accept("[" + rel + "] " + reason);
-      return new RunOutcome(run, JobRecord.FAILED, reason, List.of(), runDir);
-    } catch (OrchestratorException e) {
-      SpareCheckout.discard(spare);
-      orchestrator.store().finishRun(run.id(), JobRecord.FAILED, e.getMessage());
-      settings.liveLog().accept("[" + rel + "] " + e.getMessage());
-      return new RunOutcome(run, JobRecord.FAILED, e.getMessage(), List.of(), runDir);
-    }
-    List<JobOutcome> jobs;
-    try {
-      jobs = schedule(run, graph, mainClass, classes, source, runDir, spare);
+      return failRun(run, rel, runDir, "cannot create the run folder: " + e.getMessage());
+    } catch (RuntimeException e) {
+      return failRun(run, rel, runDir, e instanceof OrchestratorException ? e.getMessage()
+          : "the runner failed: " + e.getClass().getSimpleName());
     } finally {
-      spare.discard();
-    }
-    boolean ok = jobs.stream().allMatch(j -> JobRecord.SUCCEEDED.equals(j.status()));
-    String status = ok ? JobRecord.SUCCEEDED : JobRecord.FAILED;
-    String reason = ok ? null : jobs.stream().filter(j -> !JobRecord.SUCCEEDED.equals(j.status()))
-        .map(j -> "job " + j.name() + " " + j.status() + (j.reason() == null ? "" : ": " + j.reason()))
-        .findFirst().orElse(null);
-    orchestrator.store().finishRun(run.id(), status, reason);
-    return new RunOutcome(run, status, reason, jobs, runDir);
-  }
-
-  /** The job graph, from the last line the workflow prints for {@code --describe}. */
-  private Graph describe(JobUsers.Lease lease, String mainClass, Path classes, Path cwd, String rel) {
-    ProcessBuilder pb = jvm(lease, mainClass, classes, cwd, "--describe");
-    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-    String stdout;
-    String stderr;
-    try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readQuietly(p.getErrorStream()));
-      stdout = readQuietly(p.getInputStream());
-      if (!p.waitFor(DESCRIBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        killTree(p.toHandle());
-        throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe did not finish in " + DESCRIBE_TIMEOUT.toSeconds() + " s");
-      }
-      stderr = err.join();
-      if (p.exitValue() != 0) {
-        String line = stderr.strip().lines().reduce((a, b) -> b).orElse("exit status " + p.exitValue());
-        throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe failed: " + line);
-      }
-    } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot start java for " + rel + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OrchestratorException(Code.BAD_REQUEST, "interrupted while describing " + rel);
-    }
-    String last = stdout.strip().lines().reduce((a, b) -> b).orElse("");
-    try {
-      JsonObject root = StrictJson.parseObject(last.getBytes(StandardCharsets.UTF_8), 1 << 20);
-      List<JobNode> nodes = new ArrayList<>();
-      for (Object o : root.requireArray("jobs")) {
-        if (!(o instanceof JsonObject j)) {
-          throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe: a job is not an object");
-        }
-        List<String> needs = new ArrayList<>();
-        for (Object n : j.requireArray("needs")) {
-          needs.add((String) n);
-        }
-        Object t = j.get("timeoutSeconds");
-        Duration timeout = t instanceof Number n && n.longValue() > 0 ? Duration.ofSeconds(n.longValue()) : DEFAULT_JOB_TIMEOUT;
-        nodes.add(new JobNode(jobName(j.requireString("name"), rel), List.copyOf(needs), timeout));
-      }
-      Set<String> names = new java.util.HashSet<>();
-      for (JobNode n : nodes) {
-        if (!names.add(n.name())) {
-          throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed the job " + n.name() + " twice");
-        }
-      }
-      for (JobNode n : nodes) {
-        if (!names.containsAll(n.needs())) {
-          throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe: job " + n.name() + " needs an unknown job");
-        }
-      }
-      JsonObject on = root.optObject("on");
-      JsonObject push = on == null ? null : on.optObject("push");
-      PushFilter filter = push == null ? null
-          : new PushFilter(strings(push, "branches"), strings(push, "tags"));
-      return new Graph(nodes, filter);
-    } catch (AttestationException | ClassCastException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed no valid job graph");
+      SpareCheckout.discard(spare);
     }
   }
 
-  private static final java.util.regex.Pattern JOB_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private RunOutcome failRun(RunRecord run, String rel, Path runDir, String reason) {
+    try {
+      orchestrator.store().finishRun(run.id(), JobRecord.FAILED, reason);
+    } catch (RuntimeException e) {
+      // the store is closed (the orchestrator is stopping): the restart sweep fails the run instead
+    }
+    settings.liveLog().accept("[" + rel + "] " + reason);
+    return new RunOutcome(run, JobRecord.FAILED, reason, List.of(), runDir);
+  }
 
   /**
-   * The SDK's job-name rule, checked again here: the name becomes a folder name, and the graph
-   * comes from the workflow's own code, which may print anything.
+   * The job graph, from the last line the workflow prints for {@code --describe}. Both output
+   * streams are read on threads of their own into bounded buffers, so the time limit holds whatever
+   * the process does with its pipes: past {@link #MAX_DESCRIBE_OUTPUT} bytes of standard output, or
+   * past the time limit, the process and its descendants are killed and the run fails.
    */
-  private static String jobName(String name, String rel) {
-    if (!JOB_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-      throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed an invalid job name");
+  private JobGraph describe(JobUsers.Lease lease, String mainClass, Path classes, Path cwd, String rel) {
+    ProcessBuilder pb = jvm(lease, mainClass, classes, cwd, "--describe");
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    Duration limit = describeTimeout;
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new OrchestratorException(Code.BAD_REQUEST, "cannot start java for " + rel + ": " + e.getMessage());
     }
-    return name;
+    live.add(p);
+    try {
+      try {
+        p.getOutputStream().close();
+      } catch (IOException e) {
+        // it has exited already: its status says why
+      }
+      StreamCapture out = StreamCapture.head(p.getInputStream(), MAX_DESCRIBE_OUTPUT, () -> killTree(p.toHandle()));
+      StreamCapture err = StreamCapture.tail(p.getErrorStream(), DESCRIBE_ERR_TAIL);
+      boolean exited = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+      if (out.overflowed()) {
+        throw new OrchestratorException(Code.BAD_REQUEST,
+            rel + " --describe printed more than " + (MAX_DESCRIBE_OUTPUT >> 20) + " MiB; its processes were killed");
+      }
+      if (!exited) {
+        throw new OrchestratorException(Code.BAD_REQUEST,
+            rel + " --describe did not finish in " + seconds(limit) + "; its processes were killed");
+      }
+      // A child it left in the background may hold the pipes open: what was printed until now counts.
+      out.awaitEnd(Duration.ofSeconds(1));
+      err.awaitEnd(Duration.ofMillis(200));
+      if (out.overflowed()) {
+        throw new OrchestratorException(Code.BAD_REQUEST,
+            rel + " --describe printed more than " + (MAX_DESCRIBE_OUTPUT >> 20) + " MiB; its processes were killed");
+      }
+      if (p.exitValue() != 0) {
+        String line = new String(err.bytes(), StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b)
+            .orElse("exit status " + p.exitValue());
+        throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe failed: " + printable(line));
+      }
+      return JobGraph.parse(new String(out.bytes(), StandardCharsets.UTF_8), rel);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OrchestratorException(Code.BAD_REQUEST, INTERRUPTED);
+    } finally {
+      killTree(p.toHandle()); // on every path: whatever it left running goes with it
+      live.remove(p);
+    }
   }
 
-  private static List<String> strings(JsonObject o, String name) {
-    if (!o.has(name)) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>();
-    for (Object v : o.requireArray(name)) {
-      out.add((String) v);
-    }
-    return out;
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
-  /** Jobs whose needs all succeeded run, at most {@code parallelism} at once; the others are skipped. */
+  /** A reason line from a process's output: printable characters, at most 300 of them. */
+  private static String printable(String line) {
+    String p = line.replaceAll("[\\p{Cntrl}&&[^\t]]", "?");
+    return p.length() > 300 ? p.substring(0, 300) + "…" : p;
+  }
+
+  /**
+   * Jobs whose needs all succeeded run, at most {@code parallelism} at once; the others are
+   * skipped. Returns one outcome per job of the graph (so the run's result covers all of them).
+   * When the calling thread is interrupted (serve stopping), the running jobs are interrupted and
+   * waited for (they kill their processes and record their end), the jobs not started are recorded
+   * failed with {@link #INTERRUPTED}, and the thread's interrupt status is set again on return.
+   */
   private List<JobOutcome> schedule(RunRecord run, List<JobNode> graph, String mainClass, Path classes, String source,
       Path runDir, SpareCheckout spare) {
     Map<String, JobOutcome> done = new LinkedHashMap<>();
@@ -583,6 +586,7 @@ public final class Runner implements AutoCloseable {
     });
     ExecutorCompletionService<JobOutcome> completion = new ExecutorCompletionService<>(pool);
     int running = 0;
+    boolean interrupted = false;
     try {
       while (done.size() < graph.size()) {
         for (JobNode j : graph) {
@@ -593,42 +597,72 @@ public final class Runner implements AutoCloseable {
             started.add(j.name());
             boolean needsOk = j.needs().stream().allMatch(n -> JobRecord.SUCCEEDED.equals(done.get(n).status()));
             if (!needsOk) {
-              JobRecord rec = orchestrator.createJob(run.id(), j.name());
-              String reason = "skipped: a job it needs did not succeed";
-              orchestrator.store().finishJob(rec.id(), "skipped", reason);
-              done.put(j.name(), new JobOutcome(j.name(), rec.id(), "skipped", reason, null));
+              done.put(j.name(), unstarted(run, j.name(), SKIPPED, "skipped: a job it needs did not succeed"));
               continue;
             }
             completion.submit(() -> runJob(run, j, mainClass, classes, source, runDir, spare));
             running++;
           }
         }
-        if (done.size() == graph.size()) {
-          break;
-        }
-        if (running == 0) {
-          break; // cannot happen for a graph the SDK checked; never spin
+        if (done.size() == graph.size() || running == 0) {
+          break; // running == 0 with jobs left cannot happen for a graph JobGraph accepted; never spin
         }
         JobOutcome o = completion.take().get();
         running--;
         done.put(o.name(), o);
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "a job runner failed: " + e.getCause());
+      throw new OrchestratorException(Code.BAD_REQUEST, "a job runner failed: " + e.getCause().getClass().getSimpleName());
     } finally {
-      pool.shutdownNow();
+      pool.shutdownNow(); // interrupts the running jobs' threads: each kills its processes and records its end
+    }
+    if (interrupted) {
+      // The jobs' threads record their own ends; wait (bounded) to report them with the run.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (running > 0) {
+        try {
+          var f = completion.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if (f == null) {
+            break;
+          }
+          running--;
+          JobOutcome o = f.get();
+          done.put(o.name(), o);
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+          break;
+        }
+      }
     }
     List<JobOutcome> ordered = new ArrayList<>();
     for (JobNode j : graph) {
+      if (!done.containsKey(j.name()) && !started.contains(j.name())) {
+        done.put(j.name(), unstarted(run, j.name(), JobRecord.FAILED,
+            interrupted ? INTERRUPTED : "not run: a job it needs never finished"));
+      }
       if (done.containsKey(j.name())) {
         ordered.add(done.get(j.name()));
       }
     }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
     return ordered;
   }
 
+  /** A job that never starts, recorded with its end (a store already closed leaves it to the restart sweep). */
+  private JobOutcome unstarted(RunRecord run, String name, String status, String reason) {
+    String id = null;
+    try {
+      JobRecord rec = orchestrator.createJob(run.id(), name);
+      id = rec.id();
+      orchestrator.store().finishJob(id, status, reason);
+    } catch (RuntimeException e) {
+      // the orchestrator is stopping
+    }
+    return new JobOutcome(name, id, status, reason, null);
+  }
   private JobOutcome runJob(RunRecord run, JobNode node, String mainClass, Path classes, String source, Path runDir,
       SpareCheckout spare) {
     JobRecord job = orchestrator.createJob(run.id(), node.name());
@@ -704,7 +738,10 @@ public final class Runner implements AutoCloseable {
       reason = "cannot start the job process: " + e.getMessage();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      reason = "the runner was interrupted";
+      reason = INTERRUPTED;
+    } catch (RuntimeException e) {
+      // Recorded like any failure: a job is never left running by a fault of the runner.
+      reason = "the runner failed: " + e.getClass().getSimpleName();
     } finally {
       if (p != null) {
         killTree(p.toHandle());
@@ -776,14 +813,6 @@ public final class Runner implements AutoCloseable {
     List<ProcessHandle> all = root.descendants().toList();
     root.destroyForcibly();
     all.forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private static String readQuietly(InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   /** One output stream of a job: masked lines into the store (in small batches) and the live log. */
