@@ -39,7 +39,10 @@ class GitSafetyTest {
 
   @Test
   void aRepositorysOwnGitConfigurationRunsNothingInRunOrRepoAddOrAPush() throws Exception {
-    Path markers = LocalRunTest.dropFolder(tmp);
+    // Writable by anyone, so that a program started under any uid, in or out of a sandbox, leaves its mark.
+    java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    Path markers = java.nio.file.Files.createDirectories(tmp.resolve("markers"));
+    java.nio.file.Files.setPosixFilePermissions(markers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
     Path repo = tmp.resolve("app");
     InProcessServe.commit(repo, "main", Map.of(
         ".hallmark/workflows/W.java", String.join("\n",

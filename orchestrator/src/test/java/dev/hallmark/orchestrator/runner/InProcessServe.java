@@ -50,7 +50,7 @@ record InProcessServe(Orchestrator orchestrator, Runner runner, ExecutorService 
     IntakeCredential credential = IntakeCredential.loadOrCreate(data, new SecureRandom());
     Queue<String> log = new ConcurrentLinkedQueue<>();
     Runner runner = configure.apply(new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), 2,
-        Set.of(), log::add)));
+        dev.hallmark.orchestrator.secret.SecretSource.NONE, log::add)));
     ExecutorService runs = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "hallmark-runs");
       t.setDaemon(true);
