@@ -79,6 +79,21 @@ class Ed25519Test {
     assertFalse(Ed25519.verify(toLe(y), new byte[0], SIG));
   }
 
+  /**
+   * The neutral element as the key, R neutral and S = 0 satisfies [S]B = R + [k]A for every message.
+   * RFC 8032's equation alone would accept it; BouncyCastle refuses small-order keys, and so do we
+   * (FORMATS §8.1 is silent on small order: raised in the issue note). A policy key of small order
+   * can only come from the trust root's author.
+   */
+  @Test
+  void rejectsTheNeutralElementAsAKeyThoughTheEquationHolds() {
+    byte[] neutral = toLe(BigInteger.ONE);
+    byte[] sig = new byte[64];
+    sig[0] = 1; // R = the neutral element, S = 0
+    assertTrue(Ed25519.decodes(neutral));
+    assertFalse(Ed25519.verify(neutral, "any message".getBytes(StandardCharsets.UTF_8), sig));
+  }
+
   @Test
   void rejectsWrongLengthsWithoutThrowing() {
     assertFalse(Ed25519.verify(new byte[31], new byte[0], SIG));
