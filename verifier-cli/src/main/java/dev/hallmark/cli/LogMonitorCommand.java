@@ -104,6 +104,11 @@ final class LogMonitorCommand implements Callable<Integer> {
             + stored.size() + " and consistent with it; nothing new");
         return Hallmark.OK;
       }
+      if (stored != null && current.size() == stored.size()
+          && !java.security.MessageDigest.isEqual(current.rootHash(), stored.rootHash())) {
+        // Two signed roots for one size prove the fork alone, whatever the tiles say.
+        return inconsistent(err, state, stored, current, log);
+      }
       TiledTree tree = TiledTree.open(log, current.size(), current.rootHash());
       if (stored != null && !Merkle.verifyConsistency(stored.size(), current.size(), stored.rootHash(), current.rootHash(),
           tree.consistencyProof(stored.size(), current.size()))) {
