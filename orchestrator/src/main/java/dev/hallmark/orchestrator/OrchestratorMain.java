@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The whole {@code hallmark}: the verifier's commands (verify-attestation, audit, trust-root) and the
+ * The whole {@code hallmark}: the verifier's commands (verify-attestation, audit, trust-root, log) and the
  * orchestrator's ({@code serve}, {@code run}, {@code repo add|list}, {@code secret set|list|remove}, {@code keys rotate}), plus
  * {@code completion} and {@code help}; one line on error, never a stack trace.
  */

@@ -70,13 +70,15 @@ public final class Hallmark implements Runnable {
   }
 
   /**
-   * Adds the verifier's commands ({@code verify-attestation}, {@code audit}, {@code trust-root}) to
+   * Adds the verifier's commands ({@code verify-attestation}, {@code audit}, {@code trust-root},
+   * {@code log}) to
    * a command line that holds others too.
    */
   public static void addCommands(CommandLine cli) {
     cli.addSubcommand(new VerifyAttestationCommand());
     cli.addSubcommand(new AuditCommand());
     cli.addSubcommand(new TrustRootCommand());
+    cli.addSubcommand(new LogCommand());
   }
 
   /**
@@ -119,6 +121,8 @@ public final class Hallmark implements Runnable {
         return new TrustRootCommand();
       case "audit":
         return new AuditCommand();
+      case "log":
+        return new LogCommand();
       default:
         return null;
     }

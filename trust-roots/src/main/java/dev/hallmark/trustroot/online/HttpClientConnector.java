@@ -49,7 +49,9 @@ final class HttpClientConnector implements Connector {
     URI target = address == null ? uri : withAddress(uri, address);
     HttpRequest request;
     try {
-      request = HttpRequest.newBuilder(target).GET().timeout(timeout).build();
+      // The JDK client decodes no content coding: ask for the bytes as they are (a tlog-tiles
+      // log may otherwise gzip its entry bundles, and a bound on the body would count the wrong bytes).
+      request = HttpRequest.newBuilder(target).GET().header("Accept-Encoding", "identity").timeout(timeout).build();
     } catch (IllegalArgumentException e) {
       throw new TrustRootException(Code.MALFORMED_URL, shown + " cannot be requested");
     }
