@@ -935,21 +935,24 @@ function isSmallOrderEncoding(bytes) {
   return ED_SMALL_ORDER_Y.includes(y);
 }
 
-/** Whether this browser's WebCrypto has Ed25519: asked once, by importing the base point. */
-let ed25519Support = null;
+/** Whether a WebCrypto has Ed25519: asked once per crypto.subtle, by importing the base point. */
+const ed25519Support = new WeakMap();
 
 function ed25519Supported() {
-  if (ed25519Support === null) {
-    ed25519Support = (async () => {
+  const subtle = requireSubtle();
+  let answer = ed25519Support.get(subtle);
+  if (answer === undefined) {
+    answer = (async () => {
       try {
-        await requireSubtle().importKey('raw', ED_BASE_POINT, ED25519, false, ['verify']);
+        await subtle.importKey('raw', ED_BASE_POINT, ED25519, false, ['verify']);
         return true;
       } catch (e) {
         return false;
       }
     })();
+    ed25519Support.set(subtle, answer);
   }
-  return ed25519Support;
+  return answer;
 }
 
 /**
