@@ -107,6 +107,19 @@ describe('Ed25519, strictly (FORMATS §8.1)', () => {
     assert.equal(await verifyEd25519(SIGNER.publicKey, MESSAGE, identityRSignature(r)), false);
   });
 
+  test('R with a component of small order fails: the check is cofactorless ([S]B = R + [k]A exactly)', async () => {
+    // R' = R + (0, −1) = (−x, −y), and S = r + k'·a with k' = H(R' ‖ A ‖ M): a cofactored check
+    // ([8][S]B = [8]R' + [8][k']A) accepts this; FORMATS §8.1 does not.
+    const { publicKey: r, scalar } = keyPair(21);
+    const y = le(r) & (2n ** 255n - 1n);
+    const rPrime = le32(P - y);
+    if ((r[31] & 0x80) === 0) rPrime[31] |= 0x80;
+    const k = challenge(rPrime, SIGNER.publicKey, MESSAGE);
+    const sig = cat(rPrime, le32((scalar + k * SIGNER.scalar) % L));
+    assert.equal(ed25519Decodes(rPrime), true);
+    assert.equal(await verifyEd25519(SIGNER.publicKey, MESSAGE, sig), false);
+  });
+
   test('A of small order is refused, as the Java verifier refuses it, though WebCrypto accepts it', async () => {
     const sig = smallOrderSignature(IDENTITY, 1);
     // The premise: WebCrypto's engine (OpenSSL here) accepts this signature, so the refusal is ours.
