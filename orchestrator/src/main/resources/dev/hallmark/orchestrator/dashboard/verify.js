@@ -961,6 +961,10 @@ function ed25519Supported() {
  * sees them, because engines differ on exactly these points); S below L; A not of small order
  * (see ED_SMALL_ORDER_Y); then WebCrypto's cofactorless RFC 8032 §5.1.7 check. Resolves false
  * for any defect or any WebCrypto error; never rejects.
+ *
+ * Known difference: BouncyCastle 1.82, under the Java verifier, accepts a signature whose R has a
+ * small-order component (a cofactored-like check), which FORMATS §8.1 refuses and so does this
+ * function. Only the key's holder can make such a signature.
  */
 export async function verifyEd25519(publicKey, message, signature) {
   const pk = asBytes(publicKey);
