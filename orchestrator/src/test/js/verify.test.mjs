@@ -48,15 +48,32 @@ function assertWellFormed(result) {
     assert.equal(typeof c.ok, 'boolean');
     assert.equal(typeof c.message, 'string');
     assert.doesNotMatch(c.message, /[\r\n<>]/);
+    assert.ok(c.rule === null || (c.check === 'log' && !c.ok && /^log\.[a-z-]+$/.test(c.rule)), String(c.rule));
     assert.equal(c.ok, i < result.checks.length - 1 || result.failedCheck === null, `ok of ${c.check}`);
   });
   if (result.failedCheck === null) {
     assert.equal(result.status, 'verified');
     assert.equal(result.checks.length, CHECKS.length);
+    assert.equal(result.rule, null);
   } else {
+    assert.equal(result.log, null);
+    assert.equal(result.rule, result.checks.at(-1).rule);
     assert.equal(result.checks.at(-1).check, result.failedCheck);
     assert.equal(result.checks.at(-1).message, result.message);
   }
+}
+
+/** The result's log entry as the Java side writes it (FORMATS §7): integers as numbers. */
+function logOf(result) {
+  const e = result.log;
+  if (e === null) return null;
+  return {
+    origin: e.origin,
+    index: Number(e.index),
+    treeSize: Number(e.treeSize),
+    witnesses: [...e.witnesses],
+    witnessedBefore: e.witnessedBefore === null ? null : Number(e.witnessedBefore),
+  };
 }
 
 function describeResult(result) {
@@ -90,6 +107,10 @@ describe('the Java verifier\'s vectors', () => {
       assert.equal(result.failedCheck, expected.failedCheck, why);
       assert.deepEqual(result.checks.filter(c => c.ok).map(c => c.check), expected.checks, why);
       assert.equal(result.status, statusFor(expected.failedCheck), why);
+      // The rule of the failed check (log.quorum-not-met, …) where Java names one, and the entry
+      // the log check proved.
+      assert.equal(result.rule, expected.rule ?? null, why);
+      assert.deepEqual(logOf(result), expected.log, why);
       assertWellFormed(result);
     });
   }
@@ -107,7 +128,7 @@ describe('the conformance corpus', () => {
     assert.ok(manifest.cases.length >= 20, `only ${manifest.cases.length} cases`);
   });
   for (const c of manifest.cases) {
-    // Checks 8 (artifact) and 9 (policy) do not apply in the browser: such cases pass checks 1–7.
+    // Checks 9 (artifact) and 10 (policy) do not apply in the browser: such cases pass checks 1–8.
     const expected = CHECKS.includes(c.expect.failedCheck) ? c.expect.failedCheck : null;
     test(`${c.id} (${expected ?? 'verified in the browser'})`, async () => {
       let bundle;
@@ -275,8 +296,9 @@ describe('verifyBundle', () => {
     assert.equal(result.status, 'verified', describeResult(result));
   });
 
-  test('CHECKS are the seven browser checks of FORMATS §6, in order', () => {
-    assert.deepEqual([...CHECKS], ['bundle', 'trust-root', 'token', 'key-binding', 'signature', 'statement', 'build-context']);
+  test('CHECKS are the eight browser checks of FORMATS §6, in order', () => {
+    assert.deepEqual([...CHECKS],
+      ['bundle', 'trust-root', 'token', 'key-binding', 'signature', 'statement', 'build-context', 'log']);
     assert.ok(Object.isFrozen(CHECKS));
   });
 });

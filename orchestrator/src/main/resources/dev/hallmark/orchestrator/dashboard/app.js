@@ -452,8 +452,8 @@ class AttestationsView {
   intro() {
     return el('div', { class: 'note' },
       el('p', {}, 'Each badge is computed in your browser with WebCrypto, from the bundle\'s bytes and the issuer\'s ' +
-        'published keys, by the checks of the verifier in order: bundle, trust-root, token, key-binding, signature, ' +
-        'statement, build-context. The server is never asked for a verdict.'),
+        'published keys and log policy, by the checks of the verifier in order: bundle, trust-root, token, key-binding, ' +
+        'signature, statement, build-context, log. The server is never asked for a verdict.'),
       el('p', {}, 'The artifact check does not apply here: your browser does not have the artifact, so a badge does ' +
         'not prove that a file you hold is the one attested. Check the file with ',
         el('code', {}, 'hallmark verify-attestation ARTIFACT --bundle ARTIFACT.hallmark.json --trust-root trust-root.json'),
@@ -568,7 +568,8 @@ function statusCell(answer) {
   const failed = typeof result.failedCheck === 'string' ? result.failedCheck : null;
   const message = oneLine(result.message);
   let title;
-  if (status === 'verified') title = 'checks 1–7 passed in your browser' + (message ? ': ' + message : '');
+  // The verified message ends, for a logged bundle, with "; log entry N of <log>, witnessed by … before …".
+  if (status === 'verified') title = 'checks 1–8 passed in your browser' + (message ? ': ' + message : '');
   else if (status === 'failed') title = 'check ' + (failed ?? '?') + ' failed: ' + message;
   else title = 'unverifiable: ' + message;
   const parts = [badge(status, title)];
@@ -576,7 +577,8 @@ function statusCell(answer) {
   else if (status === 'unverifiable') {
     // The whole reason is in the tooltip (and, for the issuer, above the table): a short label here.
     parts.push(el('span', { class: 'status-note' },
-      failed === 'trust-root' ? 'no usable keys of the issuer' : 'not checked in this browser'));
+      failed === 'trust-root' ? 'no usable keys of the issuer'
+        : failed === 'log' ? 'this browser cannot check the log (no Ed25519)' : 'not checked in this browser'));
   }
   const checks = Array.isArray(result.checks) ? result.checks : [];
   if (checks.length > 0) {

@@ -1,10 +1,11 @@
-// Hallmark bundle verification in the browser: checks 1–7 of FORMATS §6 (bundle, trust-root,
-// token, key-binding, signature, statement, build-context), in that order, stopping at the first
-// failure. Checks 8 (artifact) and 9 (policy) do not apply here: the browser holds no artifact and
-// no caller expectation.
+// Hallmark bundle verification in the browser: checks 1–8 of FORMATS §6 (bundle, trust-root,
+// token, key-binding, signature, statement, build-context, log), in that order, stopping at the
+// first failure. Checks 9 (artifact) and 10 (policy) do not apply here: the browser holds no
+// artifact and no caller expectation.
 //
 // One dependency-free ES module that runs unchanged in a modern browser and in Node 20 (WebCrypto
-// through globalThis.crypto.subtle, fatal UTF-8 decoding through TextDecoder, fetch). It agrees
+// through globalThis.crypto.subtle, with Ed25519 for the log check; fatal UTF-8 decoding through
+// TextDecoder, fetch). It agrees
 // with the Java reference verifier (dev.hallmark.verifier.Verifier and the attestation classes it
 // uses): every rule below cites FORMATS.md, and where the Java code adds a limit of its own (JSON
 // number and member-name lengths) that is said where it is enforced.
@@ -13,6 +14,7 @@
 //   const result = await verifyBundle(bundleBytes, trustRoot);
 //   result.status;        // 'verified' | 'failed' | 'unverifiable'
 //   result.failedCheck;   // null, or the name of the first check that failed
+//   result.log;           // what the log check proved (FORMATS §7's log member), or null
 //
 // Messages are one line, bounded, and never hold markup: values from a bundle, a trust root or a
 // server pass through untrusted() before they appear in one.
@@ -21,7 +23,7 @@
 
 /** FORMATS §6: the checks the browser runs, in order. */
 export const CHECKS = Object.freeze([
-  'bundle', 'trust-root', 'token', 'key-binding', 'signature', 'statement', 'build-context',
+  'bundle', 'trust-root', 'token', 'key-binding', 'signature', 'statement', 'build-context', 'log',
 ]);
 
 /** FORMATS §6: a bundle larger than 10 MiB fails. */
@@ -100,6 +102,14 @@ class Failed extends Refusal {}
 
 /** A check could not run in this browser at all (no WebCrypto): the result is 'unverifiable'. */
 class Unverifiable extends Failed {}
+
+/** The log check failed by a named rule of FORMATS §8.4 (log.proof-missing, …), as Java's LogCheck. */
+class LogFailed extends Failed {
+  constructor(rule, message) {
+    super(message);
+    this.rule = rule;
+  }
+}
 
 /** The trust root's fetch deadline passed (turned into a TrustRootError naming the URL). */
 class DeadlinePassed extends Refusal {}
@@ -795,6 +805,692 @@ function pae(payloadType, body) {
   return concatBytes([head, body]);
 }
 
+// ------------------------------------------------------------------------------------ SHA-256
+
+/** FIPS 180-4 round constants. */
+const SHA256_K = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+/**
+ * SHA-256 of a short input, synchronously. Only for signed-note key IDs (FORMATS §8.2), which
+ * parseTrustRoot must check while it parses, and parseTrustRoot is synchronous; everything else
+ * hashes with WebCrypto.
+ */
+export function sha256Sync(input) {
+  const bytes = asBytes(input);
+  const bitLength = bytes.length * 8;
+  const padded = new Uint8Array(Math.ceil((bytes.length + 9) / 64) * 64);
+  padded.set(bytes);
+  padded[bytes.length] = 0x80;
+  const view = new DataView(padded.buffer);
+  view.setUint32(padded.length - 8, Math.floor(bitLength / 0x100000000));
+  view.setUint32(padded.length - 4, bitLength >>> 0);
+  const h = new Uint32Array([
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+  ]);
+  const w = new Uint32Array(64);
+  const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+  for (let at = 0; at < padded.length; at += 64) {
+    for (let i = 0; i < 16; i++) w[i] = view.getUint32(at + 4 * i);
+    for (let i = 16; i < 64; i++) {
+      const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+      const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    let [a, b, c, d, e, f, g, k] = h;
+    for (let i = 0; i < 64; i++) {
+      const t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[i] + w[i];
+      const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      k = g;
+      g = f;
+      f = e;
+      e = (d + t1) >>> 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) >>> 0;
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+  }
+  const out = new Uint8Array(32);
+  const outView = new DataView(out.buffer);
+  for (let i = 0; i < 8; i++) outView.setUint32(4 * i, h[i]);
+  return out;
+}
+
+// ------------------------------------------------------------------------------------ Ed25519
+
+/** RFC 8032 §5.1: the field prime, the group order L, d, and sqrt(−1). */
+const ED_P = 2n ** 255n - 19n;
+const ED_L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const ED_D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
+const ED_SQRT_M1 = 19681161376707505956807079304988542015446066515923890162744021073123829784752n;
+/**
+ * The y-coordinates of the points of order 1, 2, 4 and 8 (0, 1, p − 1 and the two of order 8).
+ * The Java verifier's Ed25519 (BouncyCastle's RFC 8032 code) refuses a public key with one of
+ * them; WebCrypto's engines (OpenSSL, BoringSSL) accept such a key, so the same refusal is made
+ * here, or the two verifiers would disagree on a policy key of small order.
+ */
+const ED_SMALL_ORDER_Y = Object.freeze([
+  0n, 1n, ED_P - 1n,
+  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
+  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n,
+]);
+const ED25519 = Object.freeze({ name: 'Ed25519' });
+/** The base point's encoding: any engine that has Ed25519 imports it. */
+const ED_BASE_POINT = Uint8Array.from([
+  0x58, ...new Array(31).fill(0x66),
+]);
+
+function littleEndian(bytes) {
+  return bytesToBigInt(Uint8Array.from(bytes).reverse());
+}
+
+function modPow(base, exponent, modulus) {
+  let result = 1n;
+  let b = base % modulus;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+    e >>= 1n;
+  }
+  return result;
+}
+
+/**
+ * True when 32 bytes are a canonical point encoding that decodes per RFC 8032 §5.1.3, as Java's
+ * Ed25519.decodes: y below p, x² = (y² − 1) / (d y² + 1) has a square root, and not x = 0 with
+ * the sign bit set.
+ */
+export function ed25519Decodes(encoded) {
+  const bytes = asBytes(encoded);
+  if (bytes === null || bytes.length !== 32) return false;
+  const sign = bytes[31] >> 7;
+  const y = littleEndian(bytes) & (2n ** 255n - 1n);
+  if (y >= ED_P) return false;
+  const y2 = (y * y) % ED_P;
+  const u = (y2 - 1n + ED_P) % ED_P;
+  const v = (ED_D * y2 + 1n) % ED_P;
+  const x2 = (u * modPow(v, ED_P - 2n, ED_P)) % ED_P;
+  if (x2 === 0n) return sign === 0;
+  let x = modPow(x2, (ED_P + 3n) / 8n, ED_P);
+  if ((x * x) % ED_P !== x2) {
+    x = (x * ED_SQRT_M1) % ED_P;
+    if ((x * x) % ED_P !== x2) return false;
+  }
+  return true;
+}
+
+function isSmallOrderEncoding(bytes) {
+  const y = littleEndian(bytes) & (2n ** 255n - 1n);
+  return ED_SMALL_ORDER_Y.includes(y);
+}
+
+/** Whether a WebCrypto has Ed25519: asked once per crypto.subtle, by importing the base point. */
+const ed25519Support = new WeakMap();
+
+function ed25519Supported() {
+  const subtle = requireSubtle();
+  let answer = ed25519Support.get(subtle);
+  if (answer === undefined) {
+    answer = (async () => {
+      try {
+        await subtle.importKey('raw', ED_BASE_POINT, ED25519, false, ['verify']);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    })();
+    ed25519Support.set(subtle, answer);
+  }
+  return answer;
+}
+
+/**
+ * Verifies an Ed25519 signature strictly, as FORMATS §8.1 and Java's Ed25519.verify: a 32-byte
+ * key and a 64-byte signature; A and R canonical and decodable (checked here, before WebCrypto
+ * sees them, because engines differ on exactly these points); S below L; A not of small order
+ * (see ED_SMALL_ORDER_Y); then WebCrypto's cofactorless RFC 8032 §5.1.7 check. Resolves false
+ * for any defect or any WebCrypto error; never rejects.
+ *
+ * Known difference: BouncyCastle 1.82, under the Java verifier, accepts a signature whose R has a
+ * small-order component (a cofactored-like check), which FORMATS §8.1 refuses and so does this
+ * function. Only the key's holder can make such a signature.
+ */
+export async function verifyEd25519(publicKey, message, signature) {
+  const pk = asBytes(publicKey);
+  const sig = asBytes(signature);
+  const msg = asBytes(message);
+  if (pk === null || sig === null || msg === null || pk.length !== 32 || sig.length !== 64) return false;
+  if (!ed25519Decodes(pk) || !ed25519Decodes(sig.subarray(0, 32))) return false;
+  if (littleEndian(sig.subarray(32, 64)) >= ED_L) return false;
+  if (isSmallOrderEncoding(pk)) return false;
+  try {
+    const subtle = requireSubtle();
+    const key = await subtle.importKey('raw', Uint8Array.from(pk), ED25519, false, ['verify']);
+    return (await subtle.verify(ED25519, key, Uint8Array.from(sig), Uint8Array.from(msg))) === true;
+  } catch (e) {
+    return false; // fail closed
+  }
+}
+
+// ------------------------------------------------------------------------------------ log: notes
+
+/** A log proof, a log policy or a note key that is malformed (FORMATS §8.2, §8.3). */
+export class LogError extends Refusal {}
+
+/** signed-note types of FORMATS §8.1: a log's Ed25519 and a witness's cosignature/v1. */
+const NOTE_TYPE_ED25519 = 0x01;
+const NOTE_TYPE_COSIGNATURE = 0x04;
+/** FORMATS §8.2, §8.3: a policy and a proof are at most 64 KiB. */
+const LOG_TEXT_LIMIT = 64 * 1024;
+const PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
+const MAX_PROOF_HASHES = 63;
+const MAX_SIGNATURE_LINES = 32;
+const SIGNATURE_DASH = '\u2014 ';
+const MAX_UINT64 = 2n ** 64n - 1n;
+/** FORMATS §8.4: a cosignature more than 300 s in the verifier's future fails. */
+const COSIGNATURE_SKEW_SECONDS = 300n;
+
+/**
+ * The code points Java's Character.isWhitespace or isSpaceChar accept (Unicode 13 Zs, Zl, Zp and
+ * the ASCII/information separators): a signed-note key name holds none of them, as Java's
+ * NoteKey.isKeyName says.
+ */
+function isJavaSpace(cp) {
+  return (cp >= 0x09 && cp <= 0x0d) || (cp >= 0x1c && cp <= 0x20) || cp === 0xa0 || cp === 0x1680
+    || (cp >= 0x2000 && cp <= 0x200a) || cp === 0x2028 || cp === 0x2029 || cp === 0x202f
+    || cp === 0x205f || cp === 0x3000;
+}
+
+/** signed-note: a key name is non-empty, without '+' and without a space. */
+function isKeyName(name) {
+  if (typeof name !== 'string' || name === '') return false;
+  for (const ch of name) {
+    const cp = ch.codePointAt(0);
+    if (cp === 0x2b || isJavaSpace(cp)) return false;
+  }
+  return true;
+}
+
+function utf8Length(text) {
+  return UTF8_ENCODER.encode(text).length;
+}
+
+/** SHA-256(name ‖ 0x0A ‖ type ‖ key)[:4], unsigned (FORMATS §8.2). */
+function noteKeyId(name, type, key) {
+  const h = sha256Sync(concatBytes([UTF8_ENCODER.encode(name), Uint8Array.of(0x0a, type), key]));
+  return ((h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3]) >>> 0;
+}
+
+/**
+ * A signed-note verifier key, as Java's NoteKey.parse: name+hex(key ID)+b64(type ‖ key), type
+ * 0x01 or 0x04, a 32-byte key, the key ID SHA-256(name ‖ 0x0A ‖ type ‖ key)[:4]. Whether the key
+ * decodes is judged only when it verifies (a key that does not decode verifies nothing).
+ */
+function parseNoteKey(vkey) {
+  const plus1 = vkey.indexOf('+');
+  const plus2 = plus1 < 0 ? -1 : vkey.indexOf('+', plus1 + 1);
+  if (plus1 <= 0 || plus2 < 0) throw new LogError('verifier key is not name+keyid+key');
+  const name = vkey.slice(0, plus1);
+  const hexId = vkey.slice(plus1 + 1, plus2);
+  if (!isKeyName(name)) throw new LogError("verifier key name is empty or holds a space or '+'");
+  if (!/^[0-9a-f]{8}$/.test(hexId)) throw new LogError('verifier key ID is not 8 lowercase hex digits');
+  let material;
+  try {
+    material = decodeBase64(vkey.slice(plus2 + 1));
+  } catch (e) {
+    if (e instanceof Refusal) throw new LogError('verifier key material is not canonical base64');
+    throw e;
+  }
+  if (material.length !== 33) {
+    throw new LogError('verifier key material is not a type byte and a 32-byte Ed25519 key');
+  }
+  const type = material[0];
+  if (type !== NOTE_TYPE_ED25519 && type !== NOTE_TYPE_COSIGNATURE) {
+    throw new LogError(`verifier key type 0x${type.toString(16).padStart(2, '0')} is not Ed25519 (0x01) `
+      + 'or cosignature/v1 (0x04)');
+  }
+  const key = material.slice(1);
+  const keyId = parseInt(hexId, 16) >>> 0;
+  if (keyId !== noteKeyId(name, type, key)) {
+    throw new LogError('verifier key ID is not SHA-256(name, 0x0A, type, key)[:4]');
+  }
+  return Object.freeze({ name, keyId, type, key, text: vkey });
+}
+
+function sameNoteKey(a, b) {
+  return a.key.length === b.key.length && a.key.every((v, i) => v === b.key[i]);
+}
+
+// ------------------------------------------------------------------------------------ log: policy
+
+/**
+ * Parses a c2sp.org/tlog-policy text with the precisions of FORMATS §8.2, rule for rule and in the
+ * order of Java's LogPolicy.parse(String). Throws LogError naming the first defect.
+ */
+export function parseLogPolicy(text) {
+  if (typeof text !== 'string') throw new LogError('log policy is not text');
+  if (utf8Length(text) > LOG_TEXT_LIMIT) throw new LogError('log policy is larger than 64 KiB');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x09 && c !== 0x0a && (c < 0x20 || c === 0x7f)) {
+      throw new LogError(`log policy holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}`);
+    }
+  }
+  const logs = [];
+  const witnesses = [];
+  const groups = new Map();
+  const names = new Set();
+  const listed = new Set();
+  const keys = [];
+  let quorum = null;
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const unique = (key, where) => {
+    if (keys.some(k => sameNoteKey(k, key))) {
+      throw new LogError(`${where}: the same public key is on two log or witness lines`);
+    }
+    keys.push(key);
+  };
+  const define = (name, where) => {
+    if (name === 'none' || names.has(name)) {
+      throw new LogError(`${where}: the name '${untrusted(name)}' is already defined`);
+    }
+    names.add(name);
+  };
+  const vkey = (vkeyText, type, where) => {
+    let key;
+    try {
+      key = parseNoteKey(vkeyText);
+    } catch (e) {
+      if (e instanceof LogError) throw new LogError(`${where}: ${e.message}`);
+      throw e;
+    }
+    if (key.type !== type) {
+      throw new LogError(`${where}: a ${type === NOTE_TYPE_ED25519 ? 'log' : 'witness'} key must be of type 0x0${type}`);
+    }
+    return key;
+  };
+  body.split('\n').forEach((line, index) => {
+    const where = `log policy line ${index + 1}`;
+    // tlog-policy's blanks are space and tab only.
+    const trimmed = line.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const f = trimmed.split(/[ \t]+/);
+    switch (f[0]) {
+      case 'log': {
+        if (f.length < 2 || f.length > 3) throw new LogError(`${where}: expected 'log <vkey> [<url>]'`);
+        const key = vkey(f[1], NOTE_TYPE_ED25519, where);
+        unique(key, where);
+        logs.push(Object.freeze({ key, url: f.length === 3 ? f[2] : null }));
+        break;
+      }
+      case 'witness': {
+        if (f.length < 3 || f.length > 4) throw new LogError(`${where}: expected 'witness <name> <vkey> [<url>]'`);
+        define(f[1], where);
+        const key = vkey(f[2], NOTE_TYPE_COSIGNATURE, where);
+        unique(key, where);
+        witnesses.push(Object.freeze({ name: f[1], key, url: f.length === 4 ? f[3] : null }));
+        break;
+      }
+      case 'group': {
+        if (f.length < 4) throw new LogError(`${where}: expected 'group <name> all|any|<k> <name>...'`);
+        const members = f.slice(3);
+        for (const m of members) {
+          if (!names.has(m)) {
+            throw new LogError(`${where}: group member '${untrusted(m)}' is not defined on an earlier line`);
+          }
+          if (listed.has(m)) throw new LogError(`${where}: '${untrusted(m)}' is listed as a group member twice`);
+          listed.add(m);
+        }
+        let k;
+        if (f[2] === 'all') {
+          k = members.length;
+        } else if (f[2] === 'any') {
+          k = 1;
+        } else if (/^[1-9][0-9]{0,8}$/.test(f[2])) {
+          k = Number(f[2]);
+          if (k > members.length) {
+            throw new LogError(`${where}: threshold ${k} exceeds the group's ${members.length} members`);
+          }
+        } else {
+          throw new LogError(`${where}: threshold is not all, any or a number from 1`);
+        }
+        define(f[1], where);
+        groups.set(f[1], Object.freeze({ name: f[1], threshold: k, members: Object.freeze(members) }));
+        break;
+      }
+      case 'quorum': {
+        if (f.length !== 2) throw new LogError(`${where}: expected 'quorum <name>'`);
+        if (quorum !== null) throw new LogError(`${where}: a second quorum line`);
+        if (f[1] !== 'none' && !names.has(f[1])) {
+          throw new LogError(`${where}: quorum '${untrusted(f[1])}' is not defined on an earlier line`);
+        }
+        quorum = f[1];
+        break;
+      }
+      default:
+        throw new LogError(`${where}: unknown keyword '${untrusted(f[0])}'`);
+    }
+  });
+  if (logs.length === 0) throw new LogError('log policy has no log line');
+  if (quorum === null) throw new LogError('log policy has no quorum line');
+  return new LogPolicy(text, logs, witnesses, groups, quorum);
+}
+
+/**
+ * The byte rules of a policy given as a file (Java's LogPolicy.parse(byte[])): at most 64 KiB,
+ * no byte below 0x20 but tab and newline, no 0x7F, valid UTF-8; then the text rules.
+ */
+function parseLogPolicyBytes(input) {
+  const bytes = asBytes(input);
+  if (bytes === null) throw new LogError('log policy is not a byte array');
+  if (bytes.length > LOG_TEXT_LIMIT) throw new LogError('log policy is larger than 64 KiB');
+  for (const c of bytes) {
+    if (c !== 0x09 && c !== 0x0a && (c < 0x20 || c === 0x7f)) {
+      throw new LogError(`log policy holds the byte 0x${c.toString(16).padStart(2, '0')}`);
+    }
+  }
+  let text;
+  try {
+    text = UTF8_DECODER.decode(bytes);
+  } catch (e) {
+    throw new LogError('log policy is not valid UTF-8');
+  }
+  return parseLogPolicy(text);
+}
+
+/** Bounded: a page of many batches keeps only recent checkpoints. */
+const CHECKPOINT_CACHE_ENTRIES = 1024;
+
+/** A parsed policy: which logs sign checkpoints, which witnesses cosign, and the quorum. */
+class LogPolicy {
+  #verified = new Map();
+
+  constructor(text, logs, witnesses, groups, quorum) {
+    this.text = text;
+    this.logs = Object.freeze(logs);
+    this.witnesses = Object.freeze(witnesses);
+    this.groups = groups;
+    this.quorum = quorum;
+    Object.freeze(this);
+  }
+
+  /**
+   * FORMATS §8.4 steps 2 and 3, as Java's LogPolicy.verify: the checkpoint's signatures and
+   * cosignatures (verified once per checkpoint text, so that the bundles of one batch cost one set
+   * of Ed25519 verifications), the 300 s future rule at nowSeconds, and the quorum. Resolves
+   * {failure: {rule, message} | null, witnesses: [names in policy order], witnessedBefore: BigInt|null}.
+   */
+  async verify(checkpoint, nowSeconds) {
+    const key = checkpoint.signedText;
+    let sigs = this.#verified.get(key);
+    if (sigs === undefined) {
+      sigs = await this.#verifySignatures(checkpoint);
+      if (this.#verified.size >= CHECKPOINT_CACHE_ENTRIES) this.#verified.clear();
+      this.#verified.set(key, sigs);
+    }
+    if (sigs.failure !== null) return { failure: sigs.failure, witnesses: [], witnessedBefore: null };
+    if (sigs.latest > BigInt(nowSeconds) + COSIGNATURE_SKEW_SECONDS) {
+      return {
+        failure: logFailure('log.cosignature-future', "a witness cosignature is dated more than 300 s in the verifier's future"),
+        witnesses: [],
+        witnessedBefore: null,
+      };
+    }
+    const earliest = sigs.earliest;
+    const names = this.witnesses.filter(w => earliest.has(w.name)).map(w => w.name);
+    if (this.quorum === 'none') return { failure: null, witnesses: names, witnessedBefore: null };
+    // The smallest T at which the quorum holds over the witnesses whose earliest cosignature is ≤ T.
+    const times = [...new Set(earliest.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const t of times) {
+      const seen = new Set([...earliest].filter(([, at]) => at <= t).map(([name]) => name));
+      if (this.#holds(this.quorum, seen)) return { failure: null, witnesses: names, witnessedBefore: t };
+    }
+    return {
+      failure: logFailure('log.quorum-not-met', "the witnesses' cosignatures do not meet the policy's quorum"),
+      witnesses: names,
+      witnessedBefore: null,
+    };
+  }
+
+  /** Steps 2 and 3 without the clock: origin, every known signature, every known cosignature. */
+  async #verifySignatures(checkpoint) {
+    const refused = (rule, message) => ({ failure: logFailure(rule, message), earliest: new Map(), latest: 0n });
+    if (!this.logs.some(log => log.key.name === checkpoint.origin)) {
+      return refused('log.origin-unknown', "the checkpoint's origin is not the key name of a log of the policy");
+    }
+    const note = UTF8_ENCODER.encode(checkpoint.noteText);
+    let logSigned = false;
+    const earliest = new Map();
+    let latest = 0n;
+    for (const line of checkpoint.signatures) {
+      for (const log of this.logs) {
+        if (log.key.name === line.name && log.key.keyId === line.keyId) {
+          if (!(await verifyEd25519(log.key.key, note, line.signature))) {
+            return refused('log.signature-invalid', `the signature of log key '${untrusted(line.name)}' does not verify`);
+          }
+          if (line.name === checkpoint.origin) logSigned = true;
+        }
+      }
+      for (const w of this.witnesses) {
+        if (w.key.name === line.name && w.key.keyId === line.keyId) {
+          const sig = line.signature;
+          const who = `the cosignature of witness ${untrusted(w.name)}`;
+          if (sig.length !== 8 + 64) return refused('log.cosignature-invalid', `${who} is not a timestamp and a signature`);
+          const t = bytesToBigInt(sig.subarray(0, 8));
+          if (t >= 2n ** 63n) return refused('log.cosignature-invalid', `${who} has a timestamp above 2^63-1`);
+          const message = UTF8_ENCODER.encode(`cosignature/v1\ntime ${t}\n${checkpoint.noteText}`);
+          if (!(await verifyEd25519(w.key.key, message, sig.subarray(8)))) {
+            return refused('log.cosignature-invalid', `${who} does not verify`);
+          }
+          const before = earliest.get(w.name);
+          earliest.set(w.name, before === undefined || t < before ? t : before);
+          if (t > latest) latest = t;
+        }
+      }
+    }
+    if (!logSigned) {
+      return refused('log.checkpoint-unsigned', "the checkpoint carries no signature of the policy's log for its origin");
+    }
+    return { failure: null, earliest, latest };
+  }
+
+  /** Whether a witness or group has witnessed, given the witnesses that cosigned. */
+  #holds(name, cosigned) {
+    const g = this.groups.get(name);
+    if (g === undefined) return cosigned.has(name);
+    let n = 0;
+    for (const m of g.members) if (this.#holds(m, cosigned)) n++;
+    return n >= g.threshold;
+  }
+}
+
+function logFailure(rule, message) {
+  return Object.freeze({ rule, message });
+}
+
+// ------------------------------------------------------------------------------------ log: proof
+
+/**
+ * FORMATS §8.3: no U+0000–U+001F but the newline, none of U+007F–U+009F, valid UTF-8 (a string
+ * from strict JSON has no lone surrogate; one is refused all the same).
+ */
+function checkLogCharacters(text, what) {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if ((c < 0x20 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f)) {
+      throw new LogError(`${what} holds the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`);
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = text.charCodeAt(k + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        k++;
+      } else {
+        throw new LogError(`${what} is not valid UTF-8`);
+      }
+    }
+  }
+}
+
+/** "Decimal" of FORMATS: ASCII digits, no sign, no leading zero unless 0; unsigned 64-bit. */
+function logDecimal(s, what) {
+  if (!/^(0|[1-9][0-9]{0,19})$/.test(s)) throw new LogError(`logProof ${what} is not a decimal number`);
+  const v = BigInt(s);
+  if (v > MAX_UINT64) throw new LogError(`logProof ${what} is larger than 2^64-1`);
+  return v;
+}
+
+function logHash(line, what) {
+  let h;
+  try {
+    h = decodeBase64(line);
+  } catch (e) {
+    if (e instanceof Refusal) throw new LogError(`${what} is not canonical base64`);
+    throw e;
+  }
+  if (h.length !== 32) throw new LogError(`${what} is not 32 bytes`);
+  return h;
+}
+
+/**
+ * Parses a bundle's logProof, a c2sp.org/tlog-proof@v1 text, as strictly as FORMATS §8.3 says and
+ * in the order of Java's LogProof.parse. Returns {extra, index (BigInt), hashes, checkpoint}.
+ * Throws LogError naming the first defect.
+ */
+export function parseLogProof(text) {
+  if (typeof text !== 'string') throw new LogError('logProof is not text');
+  if (text.length > LOG_TEXT_LIMIT || utf8Length(text) > LOG_TEXT_LIMIT) {
+    throw new LogError('logProof is larger than 64 KiB');
+  }
+  checkLogCharacters(text, 'logProof');
+  if (!text.endsWith('\n')) throw new LogError('logProof does not end with a newline');
+  const lines = text.slice(0, -1).split('\n');
+  let i = 0;
+  if (lines[i++] !== PROOF_HEADER) throw new LogError(`logProof does not start with the line ${PROOF_HEADER}`);
+  let extra = null;
+  if (i < lines.length && lines[i].startsWith('extra ')) {
+    try {
+      extra = decodeBase64(lines[i].slice('extra '.length));
+    } catch (e) {
+      if (e instanceof Refusal) throw new LogError('logProof extra line is not canonical base64');
+      throw e;
+    }
+    if (extra.length === 0) throw new LogError('logProof extra line is empty');
+    i++;
+  }
+  if (i >= lines.length || !lines[i].startsWith('index ')) throw new LogError('logProof has no index line');
+  const index = logDecimal(lines[i++].slice('index '.length), 'index');
+  const hashes = [];
+  while (i < lines.length && lines[i] !== '') {
+    if (hashes.length === MAX_PROOF_HASHES) throw new LogError('logProof holds more than 63 hashes');
+    hashes.push(logHash(lines[i++], 'inclusion proof hash'));
+  }
+  if (i >= lines.length) throw new LogError('logProof has no empty line before its checkpoint');
+  i++;
+  const note = lines.slice(i).map(l => l + '\n').join('');
+  return Object.freeze({ extra, index, hashes: Object.freeze(hashes), checkpoint: parseSignedCheckpoint(note) });
+}
+
+/**
+ * A c2sp.org/tlog-checkpoint as a signed note, as Java's Checkpoint.parseSigned: origin, tree
+ * size, root hash, any extension lines, one empty line, 1 to 32 signature lines
+ * "— <name> <b64(key ID ‖ signature)>", each line ending in a newline.
+ */
+function parseSignedCheckpoint(note) {
+  checkLogCharacters(note, 'checkpoint');
+  if (!note.endsWith('\n')) throw new LogError('checkpoint does not end with a newline');
+  const lines = note.slice(0, -1).split('\n');
+  const blank = lines.indexOf('');
+  if (blank < 0) throw new LogError('checkpoint has no empty line before its signatures');
+  if (blank < 3) throw new LogError('checkpoint has fewer than three lines (origin, size, root hash)');
+  const origin = lines[0];
+  const size = logDecimal(lines[1], 'checkpoint tree size');
+  const rootHash = logHash(lines[2], 'checkpoint root hash');
+  const signatures = lines.slice(blank + 1).map(signatureLine);
+  if (signatures.length === 0) throw new LogError('checkpoint has no signature line');
+  if (signatures.length > MAX_SIGNATURE_LINES) throw new LogError('checkpoint has more than 32 signature lines');
+  // What the signatures cover: the lines before the empty one, each with its newline. Size and
+  // root hash were read strictly, so this is the text exactly as the proof spells it.
+  const noteText = lines.slice(0, blank).map(l => l + '\n').join('');
+  return Object.freeze({
+    origin, size, rootHash, noteText, signatures: Object.freeze(signatures), signedText: note,
+  });
+}
+
+function signatureLine(line) {
+  if (!line.startsWith(SIGNATURE_DASH)) {
+    throw new LogError('checkpoint signature line does not start with an em dash and a space');
+  }
+  const rest = line.slice(SIGNATURE_DASH.length);
+  const space = rest.indexOf(' ');
+  if (space <= 0 || rest.indexOf(' ', space + 1) >= 0) {
+    throw new LogError("checkpoint signature line is not '— <name> <signature>'");
+  }
+  const name = rest.slice(0, space);
+  if (!isKeyName(name)) throw new LogError('checkpoint signature line has an invalid key name');
+  let b;
+  try {
+    b = decodeBase64(rest.slice(space + 1));
+  } catch (e) {
+    if (e instanceof Refusal) throw new LogError('checkpoint signature is not canonical base64');
+    throw e;
+  }
+  if (b.length < 5) throw new LogError('checkpoint signature is shorter than a key ID and a signature');
+  const keyId = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+  return Object.freeze({ name, keyId, signature: b.slice(4) });
+}
+
+// ------------------------------------------------------------------------------------ log: Merkle
+
+/** RFC 6962 leaf hash: SHA-256(0x00 ‖ entry). */
+async function leafHash(entry) {
+  return sha256(concatBytes([Uint8Array.of(0x00), entry]));
+}
+
+/** RFC 6962 interior node: SHA-256(0x01 ‖ left ‖ right). */
+async function nodeHash(left, right) {
+  return sha256(concatBytes([Uint8Array.of(0x01), left, right]));
+}
+
+/**
+ * RFC 9162 §2.1.3.2, as Java's Merkle.verifyInclusion: true when the proof leads from the leaf
+ * hash at index to root in a tree of size leaves, with exactly the length index and size imply.
+ * index and size are unsigned 64-bit BigInts.
+ */
+export async function verifyInclusion(index, size, leaf, proof, root) {
+  if (index >= size) return false;
+  let fn = index;
+  let sn = size - 1n;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0n) return false;
+    if ((fn & 1n) === 1n || fn === sn) {
+      r = await nodeHash(p, r);
+      if ((fn & 1n) === 0n) {
+        while ((fn & 1n) === 0n && fn !== 0n) {
+          fn >>= 1n;
+          sn >>= 1n;
+        }
+      }
+    } else {
+      r = await nodeHash(r, p);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  return sn === 0n && r.length === root.length && r.every((v, i) => v === root[i]);
+}
+
 // ------------------------------------------------------------------------------------ trust root
 
 /**
@@ -804,16 +1500,23 @@ function pae(payloadType, body) {
 class TrustRoot {
   #byKid;
 
-  constructor(issuer, jwks, keys) {
+  constructor(issuer, jwks, keys, log) {
     /** The exact string a token's iss must equal. */
     this.issuer = issuer;
     /** The JWK Set as given, skipped keys included. */
     this.jwks = jwks;
-    /** The usable keys: {kid, x, y, nbf, exp} (kid, nbf, exp null when absent). */
+    /** The usable keys: {kid, x, y, nbf, exp, revokedAt} (kid, nbf, exp, revokedAt null when absent). */
     this.keys = Object.freeze(keys);
+    /** The transparency-log member (FORMATS §1, §8.2): {policy, since}, or null. */
+    this.log = log;
     this.#byKid = new Map();
     for (const k of keys) if (k.kid !== null) this.#byKid.set(k.kid, k);
     Object.freeze(this);
+  }
+
+  /** This trust root with another log member (a caller's own policy, like --log-policy). */
+  withLog(log) {
+    return new TrustRoot(this.issuer, this.jwks, this.keys, log);
   }
 
   /** The usable key with this kid, or null. */
@@ -829,8 +1532,9 @@ class TrustRoot {
 /**
  * Parses the offline trust root file (FORMATS §1), with the acceptance of Java's TrustRoot.parse:
  * a private member on any key voids the whole root; keys of another type, curve, alg or use are
- * skipped; a malformed usable key, a non-integer nbf/exp or two usable keys with the same kid make
- * it invalid. Throws TrustRootError.
+ * skipped; a malformed usable key, a non-integer nbf/exp/revokedAt or two usable keys with the
+ * same kid make it invalid; so does a malformed log member or policy (FORMATS §8.2). Throws
+ * TrustRootError.
  */
 export function parseTrustRoot(bytes) {
   const input = asBytes(bytes);
@@ -846,12 +1550,45 @@ export function parseTrustRoot(bytes) {
   }
   const issuer = shaped(() => requireString(root, 'issuer'));
   const jwks = shaped(() => requireObject(root, 'jwks'));
-  return trustRootOf(issuer, jwks);
+  const log = member(root, 'log');
+  return trustRootOf(issuer, jwks, log === undefined ? null : trustRootLog(log));
 }
 
-/** An issuer and a JWK Set (both forms end here), as Java's TrustRoot.of. */
-function trustRootOf(issuer, jwks) {
+/**
+ * A log member {"policy": P, "since": S} (FORMATS §1, §8.2), as Java's TrustRootLog.fromJson: any
+ * defect makes the trust root invalid. Returns {policy, since}.
+ */
+function trustRootLog(value) {
+  if (!isJsonObject(value)) throw invalidRoot("'log' is not an object");
+  let text;
+  let since;
+  try {
+    text = requireString(value, 'policy');
+    since = requireTime(value, 'since');
+  } catch (e) {
+    throw invalidRoot(`log: ${messageOf(e)}`);
+  }
+  try {
+    return Object.freeze({ policy: parseLogPolicy(text), since });
+  } catch (e) {
+    throw invalidRoot(`log.policy: ${messageOf(e)}`);
+  }
+}
+
+/**
+ * FORMATS §8.2, as Java's TrustRootLog.appliesTo: a token of key issued at iat needs a proof
+ * unless iat is before since and the key has an exp not after since (a key retired at since);
+ * and always when the key is revoked.
+ */
+function logApplies(log, key, iat) {
+  if (key.revokedAt !== null) return true;
+  return !(iat < log.since && key.exp !== null && key.exp <= log.since);
+}
+
+/** An issuer, a JWK Set and a log member or null (both forms end here), as Java's TrustRoot.of. */
+function trustRootOf(issuer, jwks, log) {
   if (issuer === '') throw invalidRoot('issuer is empty');
+  if (issuer.includes('?') || issuer.includes('#')) throw invalidRoot("issuer contains '?' or '#'");
   const entries = shaped(() => requireArray(jwks, 'keys'));
   const usable = [];
   const kids = new Set();
@@ -866,7 +1603,7 @@ function trustRootOf(issuer, jwks) {
     }
     usable.push(key);
   });
-  return new TrustRoot(issuer, jwks, usable);
+  return new TrustRoot(issuer, jwks, usable, log);
 }
 
 /** A usable key, null for a key the verifier cannot use, or an invalid trust root. */
@@ -883,13 +1620,16 @@ function usableKey(jwk, where) {
   const kid = shaped(() => optString(jwk, 'kid'), where);
   const nbf = shaped(() => optTime(jwk, 'nbf'), where);
   const exp = shaped(() => optTime(jwk, 'exp'), where);
+  const revokedAt = shaped(() => optTime(jwk, 'revokedAt'), where); // FORMATS §8.4
   let key;
   try {
     key = p256FromJwk(jwk);
   } catch (e) {
     throw invalidRoot(`${where}: ${messageOf(e)}`);
   }
-  return Object.freeze({ kid: kid ?? null, x: key.x, y: key.y, nbf: nbf ?? null, exp: exp ?? null });
+  return Object.freeze({
+    kid: kid ?? null, x: key.x, y: key.y, nbf: nbf ?? null, exp: exp ?? null, revokedAt: revokedAt ?? null,
+  });
 }
 
 function invalidRoot(message) {
@@ -950,12 +1690,21 @@ export async function fetchTrustRoot(issuerUrl, options = {}) {
       throw new TrustRootError(`discovery document ${shownDiscovery} names the issuer `
         + `'${untrusted(named)}', expected '${untrusted(issuer)}'`);
     }
+    // FORMATS §1: a hallmark_log member is the trust root's log member, under the same rules.
+    let log = null;
+    if (Object.hasOwn(discovery, 'hallmark_log')) {
+      try {
+        log = trustRootLog(member(discovery, 'hallmark_log'));
+      } catch (e) {
+        throw new TrustRootError(`discovery document ${shownDiscovery}: hallmark_log: ${messageOf(e)}`);
+      }
+    }
     const jwksUri = discoveryMember(discovery, 'jwks_uri', shownDiscovery);
     checkSameOrigin(jwksUri, issuerChecked, shownDiscovery);
     const shownJwks = displayUrl(jwksUri);
     const jwks = parseDocument(await fetchDocument(jwksUri, fetcher), `JWK Set ${shownJwks}`);
     try {
-      return trustRootOf(issuer, jwks);
+      return trustRootOf(issuer, jwks, log);
     } catch (e) {
       throw new TrustRootError(`JWK Set ${shownJwks}: ${messageOf(e)}`);
     }
@@ -1206,22 +1955,32 @@ function displayUrl(text) {
 // ------------------------------------------------------------------------------------ verifying
 
 /**
- * Verifies bundle bytes against a trust root: checks 1–7 of FORMATS §6, in order, stopping at the
+ * Verifies bundle bytes against a trust root: checks 1–8 of FORMATS §6, in order, stopping at the
  * first failure. Never throws: bad input of any kind, and any unexpected error, is a failed check.
  *
  * trustRoot is the result of parseTrustRoot/fetchTrustRoot, or the TrustRootError either threw, or
  * null. A failing trust-root check gives status 'unverifiable' (the browser could not check;
- * unlike the command line, which reports a failure), as does a browser without WebCrypto. Any
- * other failing check gives 'failed'; all seven passing, 'verified'.
+ * unlike the command line, which reports a failure), as does a browser without WebCrypto, and a
+ * browser whose WebCrypto lacks Ed25519 for a bundle to which a log policy applies. Any other
+ * failing check gives 'failed'; all eight passing, 'verified'.
  *
- * options.now (milliseconds since the epoch, or a Date; default now) is the clock of the only
- * clock rule of FORMATS §2: a token issued more than 300 s in the future fails. Expiry is not
- * compared with the clock (bundles are checked long after signing).
+ * options.now (milliseconds since the epoch, or a Date; default now) is the clock of the clock
+ * rules: a token issued more than 300 s in the future fails (FORMATS §2), and so does a witness
+ * cosignature dated more than 300 s in the future (§8.4). Expiry is not compared with the clock
+ * (bundles are checked long after signing).
  *
- * Returns {status, failedCheck, message, checks: [{check, ok, message}, ...]}.
+ * options.logPolicy (bytes of a c2sp.org/tlog-policy text; optional) replaces the trust root's log
+ * policy, as the command line's --log-policy does (FORMATS §7): since stays the trust root's, or 0;
+ * a policy that is not valid fails trust-root.
+ *
+ * Returns {status, failedCheck, rule, message, log, checks: [{check, ok, message, rule}, ...]}:
+ * rule is the failed rule's code where the check names its rules (log.quorum-not-met, …), else
+ * null; log is what the log check proved, {origin, index, treeSize, witnesses, witnessedBefore}
+ * (index, treeSize and witnessedBefore as BigInt, witnessedBefore null for quorum none), or null
+ * when no log policy applied or the check did not pass.
  */
 export async function verifyBundle(bundleBytes, trustRoot, options = {}) {
-  const run = { bundleBytes, trustRoot, options };
+  const run = { bundleBytes, trustRoot, options, logEntry: null };
   const steps = {
     'bundle': checkBundle,
     'trust-root': checkTrustRoot,
@@ -1230,6 +1989,7 @@ export async function verifyBundle(bundleBytes, trustRoot, options = {}) {
     'signature': checkSignature,
     'statement': checkStatement,
     'build-context': checkBuildContext,
+    'log': checkLog,
   };
   const checks = [];
   for (const check of CHECKS) {
@@ -1239,19 +1999,42 @@ export async function verifyBundle(bundleBytes, trustRoot, options = {}) {
     } catch (e) {
       // Fail closed: an unexpected error fails the check that was running.
       message = oneLine(messageOf(e));
-      checks.push({ check, ok: false, message });
+      const rule = e instanceof LogFailed ? e.rule : null;
+      checks.push({ check, ok: false, message, rule });
       const status = check === 'trust-root' || e instanceof Unverifiable ? 'unverifiable' : 'failed';
-      return { status, failedCheck: check, message, checks };
+      return { status, failedCheck: check, rule, message, log: null, checks };
     }
-    checks.push({ check, ok: true, message });
+    checks.push({ check, ok: true, message, rule: null });
   }
-  return { status: 'verified', failedCheck: null, message: oneLine(verifiedSummary(run)), checks };
+  return {
+    status: 'verified', failedCheck: null, rule: null, message: oneLine(verifiedSummary(run)),
+    log: run.logEntry, checks,
+  };
 }
 
+/** The verified badge's line: who built what, and where the log holds it. */
 function verifiedSummary(run) {
   const c = run.claims;
-  return `built from ${untrusted(c.repository)} ${untrusted(c.ref)} at ${untrusted(c.sha)} `
+  const built = `built from ${untrusted(c.repository)} ${untrusted(c.ref)} at ${untrusted(c.sha)} `
     + `by job ${untrusted(c.job_name)}, signed by ${untrusted(c.iss)}`;
+  const e = run.logEntry;
+  return e === null ? built : `${built}; log entry ${e.index} of ${untrusted(e.origin)}${witnessedPhrase(e)}`;
+}
+
+/** ", witnessed by W1, W2 before 2026-12-03T14:05:09Z", as Java's LogCheck says it. */
+function witnessedPhrase(entry) {
+  return (entry.witnesses.length === 0 ? '' : `, witnessed by ${entry.witnesses.map(untrusted).join(', ')}`)
+    + (entry.witnessedBefore === null ? '' : ` before ${instantText(entry.witnessedBefore)}`);
+}
+
+/** Seconds since the epoch as Java's Instant.toString writes whole seconds. */
+function instantText(seconds) {
+  return new Date(Number(seconds) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** An unsigned count with thousands separators, as Java's "%,d" in Locale.ROOT: 1,024. */
+function grouped(n) {
+  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 // 1 ------------------------------------------------------------------------------ bundle
@@ -1282,8 +2065,10 @@ function parseBundle(bytes) {
   const material = requireObject(root, 'verificationMaterial');
   const identityToken = requireString(material, 'identityToken');
   const publicKey = requireObject(material, 'publicKey');
+  // FORMATS §5: a logProof that is not a string fails bundle; its content is the log check's.
+  const logProof = optString(material, 'logProof');
   const envelope = parseEnvelope(requireObject(root, 'dsseEnvelope'));
-  return { identityToken, publicKey, envelope };
+  return { identityToken, publicKey, envelope, logProof: logProof ?? null };
 }
 
 /** FORMATS §4 shape; the payload's and each sig's base64 belong to the bundle check (§6). */
@@ -1318,7 +2103,20 @@ function checkTrustRoot(run) {
   }
   if (!TrustRoot.isTrustRoot(root)) throw new Failed('no trust root was loaded');
   run.root = root;
-  return `issuer ${untrusted(root.issuer)} with ${root.keys.length} usable key(s)`;
+  const policyBytes = run.options === null || run.options === undefined ? undefined : run.options.logPolicy;
+  if (policyBytes !== undefined) {
+    // FORMATS §7 (--log-policy): the policy replaces the trust root's; since stays its, or 0.
+    let policy;
+    try {
+      policy = parseLogPolicyBytes(policyBytes);
+    } catch (e) {
+      throw new Failed(`invalid log policy: ${messageOf(e)}`);
+    }
+    run.root = root.withLog(Object.freeze({ policy, since: root.log === null ? 0 : root.log.since }));
+  }
+  const log = run.root.log;
+  return `issuer ${untrusted(root.issuer)} with ${root.keys.length} usable key(s)`
+    + (log === null ? '' : ` and a log policy (quorum ${untrusted(log.policy.quorum)})`);
 }
 
 // 3 ------------------------------------------------------------------------------ token
@@ -1397,12 +2195,13 @@ async function checkToken(run) {
     throw e;
   }
   try {
-    checkClaims(claims, root, key, kid, nowSeconds);
+    run.tokenIat = checkClaims(claims, root, key, kid, nowSeconds);
   } catch (e) {
     if (e instanceof Failed || !(e instanceof Refusal)) throw e;
     throw new Failed(`token claim ${e.message}`);
   }
   run.claims = claims;
+  run.tokenKey = key;
   return `identity token signed by key '${untrusted(kid)}' of ${untrusted(root.issuer)}`;
 }
 
@@ -1420,7 +2219,7 @@ function checkClaimForms(claims) {
   }
 }
 
-/** The claims table and time rules of FORMATS §2, in the Java verifier's order. */
+/** The claims table and time rules of FORMATS §2, in the Java verifier's order; returns iat. */
 function checkClaims(claims, root, key, kid, nowSeconds) {
   for (const name of STRING_CLAIMS) requireString(claims, name);
   checkClaimForms(claims);
@@ -1445,6 +2244,7 @@ function checkClaims(claims, root, key, kid, nowSeconds) {
   // FORMATS §2: only the absence of cnf is key-binding's; a cnf of the wrong type is token's.
   const cnf = member(claims, 'cnf');
   if (cnf !== undefined && !isJsonObject(cnf)) throw new Failed("token claim 'cnf' is not an object");
+  return iat;
 }
 
 /** FORMATS §2: aud is "hallmark:attestation", or an array of strings that contains it. */
@@ -1628,4 +2428,69 @@ function checkBuildContext(run) {
 
 function at(node, name) {
   return isJsonObject(node) ? member(node, name) : undefined;
+}
+
+// 8 ------------------------------------------------------------------------------ log
+
+/**
+ * FORMATS §8.4, rule for rule and in the order of Java's LogCheck.verify: whether a log policy
+ * applies; the proof present and well-formed; the checkpoint signed by the policy's log and
+ * cosigned to quorum (LogPolicy.verify); the index inside the tree and the inclusion proof from
+ * the token's leaf hash to the root; a revoked key's entry witnessed before revokedAt.
+ */
+async function checkLog(run) {
+  const log = run.root.log;
+  const key = run.tokenKey;
+  const applies = log === null ? key.revokedAt !== null : logApplies(log, key, run.tokenIat);
+  if (!applies) return 'no log policy applies to this token';
+  if (log === null) {
+    // FORMATS §8.4 step 5: with no log policy, every token of a revoked key fails.
+    throw new LogFailed('log.key-revoked',
+      "the token's key is revoked and the trust root names no log to show it was logged before");
+  }
+  requireSubtle();
+  if (!(await ed25519Supported())) {
+    throw new Unverifiable("a log policy applies, and this browser's WebCrypto has no Ed25519 to check "
+      + 'the log signatures with (FORMATS §8.4)');
+  }
+  const text = run.bundle.logProof;
+  if (text === null) throw new LogFailed('log.proof-missing', 'a log policy applies and the bundle has no logProof');
+  let proof;
+  try {
+    proof = parseLogProof(text);
+  } catch (e) {
+    if (e instanceof LogError) throw new LogFailed('log.proof-malformed', `logProof is malformed: ${e.message}`);
+    throw e;
+  }
+  const checkpoint = proof.checkpoint;
+  const verdict = await log.policy.verify(checkpoint, clockSeconds(run.options));
+  if (verdict.failure !== null) throw new LogFailed(verdict.failure.rule, verdict.failure.message);
+  const size = checkpoint.size;
+  if (proof.index >= size) {
+    throw new LogFailed('log.index-out-of-range', `logProof index ${proof.index} is not below the tree size ${size}`);
+  }
+  // The entry is the token's compact serialization, ASCII by then (check 3 decoded every part).
+  const leaf = await leafHash(UTF8_ENCODER.encode(run.bundle.identityToken));
+  if (!(await verifyInclusion(proof.index, size, leaf, proof.hashes, checkpoint.rootHash))) {
+    throw new LogFailed('log.inclusion-invalid', "the inclusion proof does not lead from the token to the checkpoint's root");
+  }
+  if (key.revokedAt !== null) {
+    if (verdict.witnessedBefore === null) {
+      throw new LogFailed('log.key-revoked',
+        "the token's key is revoked and the policy's quorum is none, so nothing dates the entry");
+    }
+    if (verdict.witnessedBefore >= BigInt(key.revokedAt)) {
+      throw new LogFailed('log.key-revoked', `the token's key was revoked at ${key.revokedAt}, before the `
+        + `witnesses saw the entry (${verdict.witnessedBefore})`);
+    }
+  }
+  const entry = Object.freeze({
+    origin: checkpoint.origin,
+    index: proof.index,
+    treeSize: size,
+    witnesses: Object.freeze([...verdict.witnesses]),
+    witnessedBefore: verdict.witnessedBefore,
+  });
+  run.logEntry = entry;
+  return `entry ${grouped(entry.index)} of ${untrusted(entry.origin)} (tree ${grouped(size)})${witnessedPhrase(entry)}`;
 }

@@ -14,6 +14,11 @@ import dev.hallmark.attestation.encoding.Base64Strict;
 import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.attestation.testing.BundleForge;
 import dev.hallmark.attestation.testing.BuildContextField;
+import dev.hallmark.attestation.testing.LogForge;
+import dev.hallmark.attestation.tlog.Checkpoint;
+import dev.hallmark.attestation.tlog.Ed25519;
+import dev.hallmark.attestation.tlog.Merkle;
+import dev.hallmark.attestation.tlog.NoteKey;
 import dev.hallmark.attestation.token.CompactJws;
 import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.verifier.Check;
@@ -65,14 +70,16 @@ import org.junit.jupiter.api.Test;
  * <p>First, vectors are forged with {@link BundleForge} (each signed validly except for the one
  * rule under attack) into {@code target/browser-vectors/<id>/}: {@code bundle.json} (the exact
  * bytes), {@code trust-root.json}, and {@code expected.json} holding what the Java {@link Verifier}
- * says about them: {@code failedCheck} (a check of FORMATS §6 1–7, or null) and the {@code checks}
- * that passed, with the clock the Java verifier used. Every vector must fail the Java verifier at
+ * says about them: {@code failedCheck} (a check of FORMATS §6 1–8, or null), the failed {@code rule}
+ * (for the log check), the {@code checks} that passed, the {@code log} entry the log check proved,
+ * with the clock the Java verifier used. Every vector must fail the Java verifier at
  * the check it was forged for (or pass, for the genuine ones), so that a vector failing earlier
  * than intended is caught here rather than silently testing nothing.
  *
  * <p>Then {@code node --test src/test/js/*.test.mjs} runs the module's own tests as a subprocess,
- * with {@code HALLMARK_BROWSER_VECTORS} (these vectors) and {@code HALLMARK_CONFORMANCE} (the
- * repository's copy of the conformance corpus): they must all pass, at least one test per vector and per corpus case.
+ * with {@code HALLMARK_BROWSER_VECTORS} (these vectors), {@code HALLMARK_CONFORMANCE} (the
+ * repository's copy of the conformance corpus) and {@code HALLMARK_LOG_CORPUS} (its copy of the log
+ * corpus, vectors/log): they must all pass, at least one test per vector and per corpus case.
  */
 class BrowserVerifierTest {
   /** The Java verifier's clock for every vector unless one says otherwise: an hour after iat. */
@@ -83,7 +90,7 @@ class BrowserVerifierTest {
       new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
   private static final String MEDIA_TYPE_MEMBER = "\"mediaType\":\"application/vnd.hallmark.bundle.v1+json\"";
   private static final List<String> BROWSER_CHECKS =
-      List.of("bundle", "trust-root", "token", "key-binding", "signature", "statement", "build-context");
+      List.of("bundle", "trust-root", "token", "key-binding", "signature", "statement", "build-context", "log");
   /** node --test over a few hundred vectors takes seconds; this bounds a hang. */
   private static final long NODE_TIMEOUT_MINUTES = 5;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -112,6 +119,7 @@ class BrowserVerifierTest {
     signatureCheck();
     statementCheck();
     buildContextCheck();
+    logCheck();
     Verifier verifier = new Verifier();
     for (Vector v : VECTORS) {
       writeVector(verifier, v);
@@ -136,11 +144,9 @@ class BrowserVerifierTest {
 
   @Test
   void browserModuleAgreesWithJavaAndTheConformanceCorpus() throws Exception {
-    Path conformance = conformanceDir();
-    int corpusCases =
-        StrictJson.parseObject(Files.readAllBytes(conformance.resolve("manifest.json")), StrictJson.BUNDLE_LIMIT)
-            .requireArray("cases")
-            .size();
+    Path conformance = corpusDir("conformance");
+    Path logCorpus = corpusDir("log");
+    int corpusCases = caseCount(conformance) + caseCount(logCorpus);
     Path jsTests = moduleDir.resolve("src").resolve("test").resolve("js");
     List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=tap"));
     // The test files by name rather than the folder: newer Node versions take glob patterns here.
@@ -154,6 +160,7 @@ class BrowserVerifierTest {
     ProcessBuilder pb = new ProcessBuilder(command).directory(moduleDir.toFile()).redirectErrorStream(true);
     pb.environment().put("HALLMARK_BROWSER_VECTORS", vectorsDir.toString());
     pb.environment().put("HALLMARK_CONFORMANCE", conformance.toString());
+    pb.environment().put("HALLMARK_LOG_CORPUS", logCorpus.toString());
     Process node;
     try {
       node = pb.start();
@@ -712,7 +719,8 @@ class BrowserVerifierTest {
     f = BundleForge.valid();
     f.autoPayloadSha256 = false;
     f.claims.put("payload_sha256", Sha256.hex(Sha256.of(f.statementBytes())).toUpperCase(Locale.ROOT));
-    add("token-payload-sha256-upper-case", "token", f); // FORMATS §2 revision 2: a claim of the wrong form fails token
+    // FORMATS revision 2: payload_sha256 is 64 lowercase hex, a claim form that token checks.
+    add("token-payload-sha256-upper-case", "token", f);
     for (String member : List.of("d", "k", "oth")) {
       BundleForge g = BundleForge.valid();
       Map<String, Object> jwk = new LinkedHashMap<>(g.ephemeral.publicKey().toJwk());
@@ -1021,6 +1029,434 @@ class BrowserVerifierTest {
     add("build-context-without-build-definition", bc, f);
   }
 
+  // ---------------------------------------------------------------------------------- 8 log
+
+  /** The log of the log vectors: since is a day before the forge's iat, so every token needs a proof. */
+  private static final long SINCE = BundleForge.IAT - 86_400;
+  private static final String ORIGIN = "ci.test.example/oidc/log";
+  private static final String QUORUM_2 = "group G 2 W1 W2 W3\nquorum G\n";
+  private static final LogForge LOG = LogForge.create(ORIGIN, "W1", "W2", "W3");
+  private static final BigInteger ED_P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+  private static final BigInteger ED_L =
+      BigInteger.ONE.shiftLeft(252).add(new BigInteger("27742317777372353535851937790883648493"));
+
+  /**
+   * Vectors for every rule of FORMATS §8.3 and §8.4 (as LogCheckTest has them), the log member of
+   * the trust root, and the strict Ed25519 of §8.1: each proof is made by {@link LogForge} and
+   * bent in one place only.
+   */
+  private static void logCheck() {
+    String lg = "log";
+    Map<String, Long> two = cosigners("W1", BundleForge.IAT + 120, "W2", BundleForge.IAT + 240);
+    // Genuine.
+    addLogged("valid-log-cosigned-to-quorum", null, logged(p -> p, two), QUORUM_2);
+    addLogged("valid-log-quorum-none", null, logged(p -> p, Map.of()), "quorum none\n");
+    addLogged("valid-log-witnessed-before-is-the-earliest-quorum", null,
+        logged(p -> p, cosigners("W1", BundleForge.IAT + 500, "W2", BundleForge.IAT + 100, "W3", BundleForge.IAT + 300)),
+        QUORUM_2);
+    addLogged("valid-log-witness-counts-from-its-earliest-cosignature", null,
+        logged(p -> withSignature(p, cp -> LOG.cosignature(cp, "W1", BundleForge.IAT + 200)),
+            cosigners("W1", BundleForge.IAT + 500, "W2", BundleForge.IAT + 100)), QUORUM_2);
+    LogForge stranger = LogForge.create(ORIGIN, "W1");
+    addLogged("valid-log-unknown-signature-lines-ignored", null, logged(p -> withSignature(
+        withSignature(p, cp -> stranger.cosignature(cp, "W1", BundleForge.IAT)),
+        cp -> new Checkpoint.SignatureLine(ORIGIN, LOG.logVkey.keyId() ^ 1, new byte[64])), two), QUORUM_2);
+    addLogged("valid-log-extra-line", null,
+        logged(p -> p.replace("tlog-proof@v1\n", "tlog-proof@v1\nextra AAEC\n"), two), QUORUM_2);
+    addLogged("valid-log-checkpoint-with-extension-line", null, loggedUnder(extensionCheckpoint(two)), QUORUM_2);
+    addLogged("valid-log-policy-with-comments-blanks-tabs-and-any", null, logged(p -> p, cosigners("W3", BundleForge.IAT)),
+        "# comment\n\n  group G any\tW1 W2 W3  \nquorum G");
+    addLogged("valid-log-cosignature-exactly-300s-in-the-future", null,
+        logged(p -> p, cosigners("W1", BundleForge.IAT, "W2", NOW + 300)), QUORUM_2);
+    BundleForge f = logged(p -> p, two);
+    f.issuerJwkExtras.put("revokedAt", BundleForge.IAT + 241);
+    addLogged("valid-log-key-revoked-after-the-witnesses-saw-it", null, f, QUORUM_2);
+    f = BundleForge.valid();
+    f.issuerJwkExtras.put("exp", BundleForge.IAT + 10);
+    addLogged("valid-log-key-retired-at-since-needs-no-proof", null, f, QUORUM_2, BundleForge.IAT + 10);
+    addLogged("valid-log-only-entry-of-the-tree", null, loggedAlone(two), QUORUM_2);
+
+    // §8.4 step 1 and §8.3: the proof.
+    addLogged("log-proof-missing", lg, logged(p -> null, two), QUORUM_2);
+    f = BundleForge.valid();
+    f.issuerJwkExtras.put("exp", BundleForge.IAT + 20); // valid after since: iat before since does not exempt
+    addLogged("log-proof-missing-key-valid-after-since", lg, f, QUORUM_2, BundleForge.IAT + 10);
+    f = BundleForge.valid();
+    f.issuerJwkExtras.remove("exp");
+    addLogged("log-proof-missing-key-without-exp", lg, f, QUORUM_2, BundleForge.IAT + 10);
+    f = BundleForge.valid();
+    f.issuerJwkExtras.put("exp", BundleForge.IAT + 10);
+    f.issuerJwkExtras.put("revokedAt", BundleForge.IAT + 10_000);
+    addLogged("log-proof-missing-revoked-key-otherwise-exempt", lg, f, QUORUM_2, BundleForge.IAT + 10);
+    Map<String, Function<String, String>> malformed = new LinkedHashMap<>();
+    malformed.put("header-v2", p -> p.replace("tlog-proof@v1", "tlog-proof@v2"));
+    malformed.put("crlf", p -> p.replace("\n", "\r\n"));
+    malformed.put("no-final-newline", p -> p.substring(0, p.length() - 1));
+    malformed.put("index-leading-zero", p -> p.replace("index 3\n", "index 03\n"));
+    malformed.put("index-above-2pow64", p -> p.replace("index 3\n", "index 18446744073709551616\n"));
+    malformed.put("no-index-line", p -> p.replace("index 3\n", ""));
+    malformed.put("extra-empty", p -> p.replace("tlog-proof@v1\n", "tlog-proof@v1\nextra \n"));
+    malformed.put("extra-not-canonical", p -> p.replace("tlog-proof@v1\n", "tlog-proof@v1\nextra AAF=\n"));
+    malformed.put("hash-of-31-bytes", p -> replaceLine(p, 2, Base64Strict.encodeStd(new byte[31])));
+    byte[] fb = new byte[32];
+    Arrays.fill(fb, (byte) 0xfb);
+    malformed.put("hash-in-base64url", p -> replaceLine(p, 2, Base64Strict.encodeStd(fb).replace('+', '-').replace('/', '_')));
+    malformed.put("64-hashes", p -> p.replace("index 3\n", "index 3\n" + (Base64Strict.encodeStd(new byte[32]) + "\n").repeat(64)));
+    malformed.put("no-empty-line", p -> p.replace("\n\n" + ORIGIN, "\n" + ORIGIN));
+    malformed.put("tree-size-leading-zero", p -> p.replace("\n" + ORIGIN + "\n6\n", "\n" + ORIGIN + "\n06\n"));
+    malformed.put("root-hash-missing", p -> dropLine(p, p.indexOf("\n" + ORIGIN + "\n6\n") + ORIGIN.length() + 4));
+    malformed.put("no-signature-line", p -> p.substring(0, p.indexOf("\u2014 ")));
+    malformed.put("signature-line-with-hyphen", p -> p.replace("\u2014 " + ORIGIN, "- " + ORIGIN));
+    malformed.put("signature-line-with-two-spaces", p -> p.replace("\u2014 " + ORIGIN + " ", "\u2014 " + ORIGIN + "  "));
+    malformed.put("signature-of-4-bytes", p -> withSignature(p, cp -> new Checkpoint.SignatureLine("x.example", 1, new byte[0])));
+    // Three lines (the log's, W1's, W2's) and 30 more of unknown keys.
+    malformed.put("33-signature-lines", p -> p + ("\u2014 x.example " + Base64Strict.encodeStd(new byte[68]) + "\n").repeat(30));
+    malformed.put("c1-control-character", p -> p.replace("\n\n" + ORIGIN, "\n\n" + ORIGIN + "\u0085"));
+    malformed.put("larger-than-64kib", p -> p.replace("tlog-proof@v1\n", "tlog-proof@v1\nextra " + "A".repeat(65_536) + "\n"));
+    malformed.forEach((name, edit) -> addLogged("log-proof-malformed-" + name, lg, logged(edit, two), QUORUM_2));
+
+    // §8.4 steps 2 and 3: signatures, cosignatures, quorum.
+    LogForge other = LogForge.create("elsewhere.example/log");
+    addLogged("log-origin-unknown", lg, logged(p -> {
+      other.leaves.clear();
+      other.leaves.addAll(LOG.leaves);
+      return p.substring(0, p.indexOf("\n\n") + 2) + other.checkpoint().signedText();
+    }, Map.of()), QUORUM_2);
+    addLogged("log-signature-invalid", lg, logged(p -> flipInLine(p, "\u2014 " + ORIGIN + " "), two), QUORUM_2);
+    addLogged("log-signature-s-plus-l", lg, logged(p -> editSignature(p, "\u2014 " + ORIGIN + " ", BrowserVerifierTest::sPlusL), two), QUORUM_2);
+    addLogged("log-checkpoint-unsigned", lg, logged(p -> dropLine(p, p.indexOf("\u2014 " + ORIGIN + " ")), two), QUORUM_2);
+    addLogged("log-cosignature-invalid-quorum-holds-without-it", lg,
+        logged(p -> flipInLine(p, "\u2014 w3.witness.test "), cosigners("W1", BundleForge.IAT, "W2", BundleForge.IAT, "W3", BundleForge.IAT)),
+        QUORUM_2);
+    addLogged("log-cosignature-timestamp-above-2pow63", lg, logged(p -> p, cosigners("W1", BundleForge.IAT, "W2", -1L)), QUORUM_2);
+    addLogged("log-cosignature-without-timestamp", lg,
+        logged(p -> editSignature(p, "\u2014 w2.witness.test ", sig -> Arrays.copyOfRange(sig, 8, sig.length)), two), QUORUM_2);
+    addLogged("log-cosignature-s-plus-l", lg,
+        logged(p -> editSignature(p, "\u2014 w2.witness.test ", BrowserVerifierTest::sPlusL), two), QUORUM_2);
+    addLogged("log-cosignature-301s-in-the-future", lg, logged(p -> p, cosigners("W1", BundleForge.IAT, "W2", NOW + 301)), QUORUM_2);
+    addLogged("log-quorum-not-met", lg, logged(p -> p, cosigners("W1", BundleForge.IAT)), QUORUM_2);
+    addLogged("log-quorum-of-a-witness-not-met", lg, logged(p -> p, cosigners("W1", BundleForge.IAT)), "quorum W2\n");
+
+    // §8.4 step 4: the inclusion proof.
+    addLogged("log-index-out-of-range", lg, logged(p -> p.replace("index 3\n", "index 6\n"), two), QUORUM_2);
+    addLogged("log-inclusion-proof-of-another-entry", lg, logged(p -> p.replace("index 3\n", "index 2\n"), two), QUORUM_2);
+    addLogged("log-inclusion-proof-too-short", lg, logged(p -> dropLine(p, p.indexOf("index 3\n") + 8), two), QUORUM_2);
+    addLogged("log-inclusion-proof-too-long", lg,
+        logged(p -> p.replace("index 3\n", "index 3\n" + Base64Strict.encodeStd(new byte[32]) + "\n"), two), QUORUM_2);
+
+    // §8.4 step 5: revocation.
+    f = logged(p -> p, two);
+    f.issuerJwkExtras.put("revokedAt", BundleForge.IAT + 240); // witnessedBefore must be < revokedAt
+    addLogged("log-key-revoked-before-the-witnesses-saw-it", lg, f, QUORUM_2);
+    f = logged(p -> p, Map.of());
+    f.issuerJwkExtras.put("revokedAt", BundleForge.IAT + 10_000);
+    addLogged("log-key-revoked-under-quorum-none", lg, f, "quorum none\n");
+    f = BundleForge.valid();
+    f.issuerJwkExtras.put("revokedAt", BundleForge.IAT + 10_000);
+    add("log-key-revoked-and-no-log-member", lg, f); // no policy at all: a revoked key's tokens fail
+
+    // §8.1: strict Ed25519 (FORMATS: S < L, canonical decodable A and R). A witness W4 whose key
+    // is of small order signs with R = [a]B and S = a (valid for the cofactorless equation when
+    // [k]A is the identity): WebCrypto's engines accept that, the Java verifier refuses it.
+    byte[] identity = new byte[32];
+    identity[0] = 1;
+    strangeWitness("log-ed25519-witness-key-of-small-order-identity", identity, 1);
+    strangeWitness("log-ed25519-witness-key-of-order-8",
+        littleEndian32(new BigInteger("7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7", 16)), 8);
+    strangeWitness("log-ed25519-witness-key-of-order-2", littleEndian32(ED_P.subtract(BigInteger.ONE)), 2);
+    strangeWitness("log-ed25519-witness-key-identity-not-canonical", littleEndian32(ED_P.add(BigInteger.ONE)), 1);
+    byte[] signed = identity.clone();
+    signed[31] |= (byte) 0x80; // x = 0 with the sign bit set
+    strangeWitness("log-ed25519-witness-key-x-zero-with-sign-bit", signed, 1);
+    strangeWitness("log-ed25519-witness-key-that-does-not-decode", undecodable(), 1);
+
+    // The trust root's log member (FORMATS §1, §8.2) and revokedAt.
+    String t = "trust-root";
+    f = BundleForge.valid();
+    add(t + "-log-member-not-an-object", t, f, f.bytes(), rootWithLogMember(f, "quorum none"));
+    add(t + "-log-member-null", t, f, f.bytes(), rootWithLogMember(f, null));
+    add(t + "-log-since-missing", t, f, f.bytes(), rootWithLogMember(f, Map.of("policy", LOG.policy("quorum none\n"))));
+    add(t + "-log-since-negative", t, f, f.bytes(), rootWithLogMember(f, Map.of("policy", LOG.policy("quorum none\n"), "since", -1L)));
+    add(t + "-log-policy-not-a-string", t, f, f.bytes(), rootWithLogMember(f, Map.of("policy", List.of(), "since", SINCE)));
+    Map<String, String> policies = new LinkedHashMap<>();
+    policies.put("no-quorum", LOG.policy(""));
+    policies.put("two-quorums", LOG.policy("quorum W1\nquorum W2\n"));
+    policies.put("no-log-line", LOG.policy("quorum none\n").substring(LOG.policy("").indexOf('\n') + 1));
+    policies.put("quorum-before-its-witness", "quorum W1\n" + LOG.policy(""));
+    policies.put("threshold-above-members", LOG.policy("group G 4 W1 W2 W3\nquorum G\n"));
+    policies.put("threshold-zero", LOG.policy("group G 0 W1 W2\nquorum G\n"));
+    policies.put("member-listed-twice", LOG.policy("group G 1 W1 W2\ngroup H 1 W1 W3\nquorum H\n"));
+    policies.put("witness-named-none", LOG.policy("quorum none\n").replace("witness W1 ", "witness none "));
+    policies.put("key-id-in-upper-case", upperCaseKeyId(LOG.policy("quorum none\n")));
+    policies.put("key-id-wrong", LOG.policy("quorum none\n").replace(LOG.logVkey.toString(),
+        ORIGIN + "+00000000+" + LOG.logVkey.toString().substring(ORIGIN.length() + 10)));
+    policies.put("witness-key-of-type-1", LOG.policy("quorum none\n").replace(LOG.witnessVkeys.get("W1").toString(),
+        NoteKey.of("w1.witness.test", NoteKey.TYPE_ED25519, LOG.witnessVkeys.get("W1").publicKey()).toString()));
+    policies.put("same-key-twice", LOG.policy("quorum none\n") + "witness W9 " + NoteKey.of("w9.witness.test",
+        NoteKey.TYPE_COSIGNATURE_V1, LOG.logVkey.publicKey()) + "\n");
+    policies.put("carriage-return", LOG.policy("quorum none\r\n"));
+    policies.put("unknown-keyword", LOG.policy("quorum none\nwitnesses 2\n"));
+    policies.forEach((name, text) ->
+        add(t + "-log-policy-" + name, t, BundleForge.valid(), BundleForge.valid().bytes(), withLog(BundleForge.valid(), text, SINCE)));
+    f = BundleForge.valid();
+    f.issuerJwkExtras.put("revokedAt", "2026-05-01");
+    add(t + "-key-revoked-at-a-string", t, f);
+    f = BundleForge.valid();
+    f.issuerJwkExtras.put("revokedAt", 1.5);
+    add(t + "-key-revoked-at-with-fraction", t, f);
+    f = BundleForge.valid();
+    add(t + "-issuer-with-query", t, f, f.bytes(), trustRoot(BundleForge.ISSUER + "?x=1", f.issuerJwk()));
+
+    // FORMATS §5: a logProof that is not a string fails bundle, log policy or not.
+    f = BundleForge.valid();
+    f.bundleEdit = tree -> {
+      material(tree).put("logProof", 41L);
+      return tree;
+    };
+    add("bundle-log-proof-a-number", "bundle", f);
+    f = BundleForge.valid();
+    f.bundleEdit = tree -> {
+      material(tree).put("logProof", null);
+      return tree;
+    };
+    add("bundle-log-proof-json-null", "bundle", f);
+  }
+
+  /** An ordered map of witness names to cosignature times. */
+  private static Map<String, Long> cosigners(Object... nameTime) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (int i = 0; i < nameTime.length; i += 2) {
+      m.put((String) nameTime[i], (Long) nameTime[i + 1]);
+    }
+    return m;
+  }
+
+  /** A bundle whose token is entry 3 of 6 of {@link #LOG}, with a proof that {@code edit} may bend (null: none). */
+  private static BundleForge logged(Function<String, String> edit, Map<String, Long> cosigners) {
+    BundleForge f = BundleForge.valid();
+    f.bundleEdit = tree -> {
+      Map<String, Object> m = material(tree);
+      LOG.leaves.clear();
+      for (int i = 0; i < 3; i++) {
+        LOG.append("entry " + i);
+      }
+      int index = LOG.append((String) m.get("identityToken"));
+      LOG.append("entry 4");
+      LOG.append("entry 5");
+      String proof = edit.apply(LOG.proof(index, cosigners));
+      if (proof != null) {
+        m.put("logProof", proof);
+      }
+      return tree;
+    };
+    return f;
+  }
+
+  /** A bundle whose token is the only entry of the log. */
+  private static BundleForge loggedAlone(Map<String, Long> cosigners) {
+    BundleForge f = BundleForge.valid();
+    f.bundleEdit = tree -> {
+      LOG.leaves.clear();
+      int index = LOG.append((String) material(tree).get("identityToken"));
+      material(tree).put("logProof", LOG.proof(index, cosigners));
+      return tree;
+    };
+    return f;
+  }
+
+  /** A bundle logged as entry 3 of 6 under a checkpoint that {@code checkpoint} makes from the tree. */
+  private static BundleForge loggedUnder(Function<byte[], Checkpoint> checkpoint) {
+    BundleForge f = BundleForge.valid();
+    f.bundleEdit = tree -> {
+      Map<String, Object> m = material(tree);
+      LOG.leaves.clear();
+      for (int i = 0; i < 3; i++) {
+        LOG.append("entry " + i);
+      }
+      int index = LOG.append((String) m.get("identityToken"));
+      LOG.append("entry 4");
+      LOG.append("entry 5");
+      m.put("logProof", LOG.proof(index, checkpoint.apply(new Merkle.Tree(LOG.leaves).root(LOG.leaves.size()))));
+      return tree;
+    };
+    return f;
+  }
+
+  /** The tree's checkpoint with an extension line, signed by the log and cosigned as given. */
+  private static Function<byte[], Checkpoint> extensionCheckpoint(Map<String, Long> cosigners) {
+    return root -> {
+      Checkpoint cp = new Checkpoint(ORIGIN, LOG.leaves.size(), root, List.of("extension line"), List.of());
+      cp = cp.withSignature(new Checkpoint.SignatureLine(ORIGIN, LOG.logVkey.keyId(), Ed25519.sign(LOG.logKey, cp.noteBytes())));
+      for (Map.Entry<String, Long> e : cosigners.entrySet()) {
+        cp = LOG.cosign(cp, e.getKey(), e.getValue());
+      }
+      return cp;
+    };
+  }
+
+  private static void addLogged(String id, String intended, BundleForge f, String policyRest) {
+    addLogged(id, intended, f, policyRest, SINCE);
+  }
+
+  private static void addLogged(String id, String intended, BundleForge f, String policyRest, long since) {
+    add(id, intended, f, f.bytes(), withLog(f, LOG.policy(policyRest), since));
+  }
+
+  /** The forge's trust root with a log member of {@code policy} and {@code since}. */
+  private static byte[] withLog(BundleForge f, String policy, long since) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("issuer", BundleForge.ISSUER);
+    root.put("jwks", Map.of("keys", List.of(f.issuerJwk())));
+    root.put("log", Map.of("policy", policy, "since", since));
+    return StrictJson.writePretty(root);
+  }
+
+  private static byte[] rootWithLogMember(BundleForge f, Object log) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("issuer", BundleForge.ISSUER);
+    root.put("jwks", Map.of("keys", List.of(f.issuerJwk())));
+    root.put("log", log);
+    return StrictJson.writePretty(root);
+  }
+
+  /**
+   * A vector whose policy adds witness W4 with the 32 bytes {@code key} (quorum: W1 and W2 hold
+   * it without W4), and whose proof carries a W4 cosignature R = [a]B, S = a, valid for the
+   * cofactorless equation when {@code [k]key} is the identity: the signer is searched until k is
+   * a multiple of {@code order}.
+   */
+  private static void strangeWitness(String id, byte[] key, int order) {
+    NoteKey w4 = NoteKey.of("w4.witness.test", NoteKey.TYPE_COSIGNATURE_V1, key);
+    BundleForge f = logged(p -> withSignature(p, cp -> smallOrderCosignature(cp, w4, order)),
+        cosigners("W1", BundleForge.IAT, "W2", BundleForge.IAT));
+    String policy = LOG.policy("witness W4 " + w4 + "\ngroup G 2 W1 W2 W4\nquorum G\n");
+    add(id, "log", f, f.bytes(), withLog(f, policy, SINCE));
+  }
+
+  private static Checkpoint.SignatureLine smallOrderCosignature(Checkpoint cp, NoteKey w4, int order) {
+    long time = BundleForge.IAT;
+    byte[] message = cp.cosignedMessage(time);
+    for (int seed = 1; ; seed++) {
+      byte[] sk = new byte[32];
+      sk[0] = (byte) seed;
+      sk[1] = (byte) (seed >> 8);
+      byte[] r = Ed25519.publicKey(sk);
+      BigInteger k = littleEndian(sha512(r, w4.publicKey(), message)).mod(ED_L);
+      if (k.mod(BigInteger.valueOf(order)).signum() != 0) {
+        continue;
+      }
+      byte[] h = sha512(sk);
+      byte[] s = Arrays.copyOf(h, 32);
+      s[0] &= (byte) 248;
+      s[31] &= 127;
+      s[31] |= 64;
+      byte[] sig = new byte[8 + 64];
+      for (int i = 0; i < 8; i++) {
+        sig[i] = (byte) (time >>> (56 - 8 * i));
+      }
+      System.arraycopy(r, 0, sig, 8, 32);
+      System.arraycopy(littleEndian32(littleEndian(s).mod(ED_L)), 0, sig, 40, 32);
+      return new Checkpoint.SignatureLine(w4.name(), w4.keyId(), sig);
+    }
+  }
+
+  /** A canonical y below p with no x: (y² − 1) / (d y² + 1) is not a square. */
+  private static byte[] undecodable() {
+    for (int y = 2; ; y++) {
+      byte[] b = littleEndian32(BigInteger.valueOf(y));
+      if (!Ed25519.decodes(b)) {
+        return b;
+      }
+    }
+  }
+
+  private static byte[] sha512(byte[]... parts) {
+    try {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-512");
+      for (byte[] p : parts) {
+        d.update(p);
+      }
+      return d.digest();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static BigInteger littleEndian(byte[] b) {
+    byte[] be = new byte[b.length + 1];
+    for (int i = 0; i < b.length; i++) {
+      be[b.length - i] = b[i];
+    }
+    return new BigInteger(be);
+  }
+
+  private static byte[] littleEndian32(BigInteger v) {
+    byte[] out = new byte[32];
+    byte[] be = v.toByteArray();
+    for (int i = 0; i < 32 && i < be.length; i++) {
+      out[i] = be[be.length - 1 - i];
+    }
+    return out;
+  }
+
+  /** The signature bytes (after the key ID) with S, their last 32 bytes, raised by L. */
+  private static byte[] sPlusL(byte[] sig) {
+    int at = sig.length - 32;
+    byte[] out = sig.clone();
+    System.arraycopy(littleEndian32(littleEndian(Arrays.copyOfRange(sig, at, sig.length)).add(ED_L)), 0, out, at, 32);
+    return out;
+  }
+
+  /** The proof with a signature line added to its checkpoint. */
+  private static String withSignature(String proof, Function<Checkpoint, Checkpoint.SignatureLine> line) {
+    int at = proof.indexOf("\n\n") + 2;
+    Checkpoint cp = Checkpoint.parseSigned(proof.substring(at));
+    return proof.substring(0, at) + cp.withSignature(line.apply(cp)).signedText();
+  }
+
+  /** Flips one bit of the signature on the line that starts with {@code prefix}. */
+  private static String flipInLine(String proof, String prefix) {
+    return editSignature(proof, prefix, sig -> {
+      byte[] b = sig.clone();
+      b[b.length - 1] ^= 1;
+      return b;
+    });
+  }
+
+  /** Replaces the bytes after the key ID on the line that starts with {@code prefix}. */
+  private static String editSignature(String proof, String prefix, UnaryOperator<byte[]> edit) {
+    int start = proof.indexOf(prefix);
+    int sig = start + prefix.length();
+    int end = proof.indexOf('\n', sig);
+    byte[] b = Base64Strict.decodeStd(proof.substring(sig, end));
+    byte[] edited = edit.apply(Arrays.copyOfRange(b, 4, b.length));
+    byte[] out = Arrays.copyOf(b, 4 + edited.length);
+    System.arraycopy(edited, 0, out, 4, edited.length);
+    return proof.substring(0, sig) + Base64Strict.encodeStd(out) + proof.substring(end);
+  }
+
+  /** The proof without the line that starts at {@code start}. */
+  private static String dropLine(String proof, int start) {
+    int end = proof.indexOf('\n', start) + 1;
+    return proof.substring(0, start) + proof.substring(end);
+  }
+
+  /** The proof with its line {@code index} (0 = the header) replaced. */
+  private static String replaceLine(String proof, int index, String line) {
+    String[] lines = proof.split("\n", -1);
+    lines[index] = line;
+    return String.join("\n", lines);
+  }
+
+  /** The policy with the log's key ID in upper case (a key ID with a letter is found first). */
+  private static String upperCaseKeyId(String policy) {
+    String id = String.format("%08x", LOG.logVkey.keyId());
+    if (id.chars().noneMatch(Character::isLetter)) {
+      id = String.format("%08x", LOG.witnessVkeys.get("W1").keyId());
+    }
+    return policy.replace("+" + id + "+", "+" + id.toUpperCase(Locale.ROOT) + "+");
+  }
+
   // ---------------------------------------------------------------------------------- recording
 
   private static void add(String id, String intended, BundleForge f) {
@@ -1054,11 +1490,11 @@ class BrowserVerifierTest {
             .build();
     VerificationResult result = verifier.verify(v.bundle(), policy);
     Check failed = result.failedCheck();
-    // The browser runs checks 1–7 only: a failure of artifact or policy is not one of its failures.
-    String failedCheck = failed != null && failed.ordinal() <= Check.BUILD_CONTEXT.ordinal() ? failed.wireName() : null;
+    // The browser runs checks 1–8 only: a failure of artifact or policy is not one of its failures.
+    String failedCheck = failed != null && failed.ordinal() <= Check.LOG.ordinal() ? failed.wireName() : null;
     List<String> passed = new ArrayList<>();
     for (CheckOutcome o : result.checks()) {
-      if (o.ok() && o.check().ordinal() <= Check.BUILD_CONTEXT.ordinal()) {
+      if (o.ok() && o.check().ordinal() <= Check.LOG.ordinal()) {
         passed.add(o.check().wireName());
       }
     }
@@ -1073,6 +1509,10 @@ class BrowserVerifierTest {
     expected.put("checks", passed);
     expected.put("nowEpochSeconds", v.now());
     expected.put("javaMessage", javaMessage);
+    // The rule of a failed check that names its rules (log.quorum-not-met, …), and what the log
+    // check proved: the browser must find the same.
+    expected.put("rule", failedCheck == null ? null : result.failure().rule());
+    expected.put("log", result.log() == null ? null : result.log().toJson());
     Files.write(dir.resolve("expected.json"), StrictJson.writePretty(expected, true));
   }
 
@@ -1390,16 +1830,22 @@ class BrowserVerifierTest {
     }
   }
 
-  /** The repository's copy of the conformance corpus, found as the verifier's ConformanceTest finds it. */
-  private static Path conformanceDir() {
+  /** A corpus of the repository's vectors folder (conformance, log), found as the verifier's ConformanceTest finds it. */
+  private static Path corpusDir(String name) {
     String vectors = System.getProperty("hallmark.vectors.dir");
     Path dir =
         vectors != null && !vectors.isBlank()
-            ? Path.of(vectors, "conformance")
-            : moduleDir.resolve("..").resolve("vectors").resolve("conformance");
+            ? Path.of(vectors, name)
+            : moduleDir.resolve("..").resolve("vectors").resolve(name);
     dir = dir.toAbsolutePath().normalize();
-    assertTrue(Files.isRegularFile(dir.resolve("manifest.json")), "conformance corpus missing: " + dir);
+    assertTrue(Files.isRegularFile(dir.resolve("manifest.json")), name + " corpus missing: " + dir);
     return dir;
+  }
+
+  private static int caseCount(Path corpus) throws IOException {
+    return StrictJson.parseObject(Files.readAllBytes(corpus.resolve("manifest.json")), StrictJson.BUNDLE_LIMIT)
+        .requireArray("cases")
+        .size();
   }
 
   private static String readAll(InputStream in) {
