@@ -9,6 +9,9 @@ import dev.hallmark.orchestrator.http.HttpLimits;
 import dev.hallmark.orchestrator.jobs.Capability;
 import dev.hallmark.orchestrator.jobs.JobCapabilities;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
+import dev.hallmark.orchestrator.log.LogKey;
+import dev.hallmark.orchestrator.log.LogSettings;
+import dev.hallmark.orchestrator.log.TransparencyLog;
 import dev.hallmark.orchestrator.oidc.Issuer;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.NewRun;
@@ -45,10 +48,12 @@ public final class Orchestrator implements AutoCloseable {
 
   /** Where and how to run. {@code publicUrl} null means {@code http://<bind>:<port>}. */
   public record Config(Path dataDir, InetAddress bind, int port, String publicUrl, double ratePerSecond,
-      double rateBurst, Duration capabilityHardCap, Clock clock, String issuerUrl, HttpLimits http) {
+      double rateBurst, Duration capabilityHardCap, Clock clock, String issuerUrl, HttpLimits http,
+      LogSettings log) {
     public Config {
       requireNonNull(dataDir, "dataDir");
       requireNonNull(http, "http");
+      requireNonNull(log, "log");
       requireNonNull(bind, "bind");
       requireNonNull(capabilityHardCap, "capabilityHardCap");
       requireNonNull(clock, "clock");
@@ -59,37 +64,42 @@ public final class Orchestrator implements AutoCloseable {
 
     public static Config defaults(Path dataDir) {
       return new Config(dataDir, InetAddress.getLoopbackAddress(), 0, null, 1000, 2000,
-          JobCapabilities.DEFAULT_HARD_CAP, Clock.systemUTC(), null, HttpLimits.defaults());
+          JobCapabilities.DEFAULT_HARD_CAP, Clock.systemUTC(), null, HttpLimits.defaults(), LogSettings.defaults());
     }
 
     public Config withPort(int p) {
-      return new Config(dataDir, bind, p, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http);
+      return new Config(dataDir, bind, p, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http, log);
     }
 
     public Config withPublicUrl(String url) {
-      return new Config(dataDir, bind, port, url, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http);
+      return new Config(dataDir, bind, port, url, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http, log);
     }
 
     public Config withRate(double perSecond, double burst) {
-      return new Config(dataDir, bind, port, publicUrl, perSecond, burst, capabilityHardCap, clock, issuerUrl, http);
+      return new Config(dataDir, bind, port, publicUrl, perSecond, burst, capabilityHardCap, clock, issuerUrl, http, log);
     }
 
     public Config withClock(Clock c) {
-      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, c, issuerUrl, http);
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, c, issuerUrl, http, log);
     }
 
     /** A fixed {@code iss} independent of the listening port (null: {@code <public URL>/oidc}). */
     public Config withIssuerUrl(String url) {
-      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, url, http);
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, url, http, log);
     }
 
     /** Time-outs and connection limits of the HTTP server. */
     public Config withHttpLimits(HttpLimits limits) {
-      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, limits);
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, limits, log);
+    }
+
+    /** The log's witnesses, quorum and time-out. */
+    public Config withLog(LogSettings l) {
+      return new Config(dataDir, bind, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http, l);
     }
 
     public Config withBind(InetAddress b) {
-      return new Config(dataDir, b, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http);
+      return new Config(dataDir, b, port, publicUrl, ratePerSecond, rateBurst, capabilityHardCap, clock, issuerUrl, http, log);
     }
   }
 
@@ -100,10 +110,12 @@ public final class Orchestrator implements AutoCloseable {
   private final JobCapabilities capabilities;
   private final ApiServer server;
   private final RateLimiter rateLimiter;
+  private final TransparencyLog log;
   private java.nio.channels.FileChannel lock;
 
   private Orchestrator(Store store, IssuerKeyStore keys, Issuer issuer, JobCapabilities capabilities,
-      ApiServer server, RateLimiter rateLimiter, String localUrl) {
+      ApiServer server, RateLimiter rateLimiter, String localUrl, TransparencyLog log) {
+    this.log = log;
     this.localUrl = localUrl;
     this.store = store;
     this.keys = keys;
@@ -165,6 +177,7 @@ public final class Orchestrator implements AutoCloseable {
   private static Orchestrator start(Config config, SecureRandom random) {
     IssuerKeyStore keys = IssuerKeyStore.open(keysDir(config.dataDir()), config.clock(), random);
     Store store = Store.open(config.dataDir().resolve("hallmark.db"), config.clock());
+    TransparencyLog log = null;
     try {
       // Bind first: with port 0 the public URL needs the port the kernel chose.
       java.net.ServerSocket probe = null;
@@ -182,22 +195,49 @@ public final class Orchestrator implements AutoCloseable {
       String local = config.bind().isAnyLocalAddress() ? (config.bind() instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1")
           : literal;
       String localUrl = "http://" + local + ":" + port;
-      Issuer issuer = new Issuer(publicUrl, config.issuerUrl(), keys);
+      String issuerUrl = config.issuerUrl() != null ? config.issuerUrl() : Issuer.issuerUrlFor(publicUrl);
+      if (issuerUrl.endsWith("/")) {
+        issuerUrl = issuerUrl.substring(0, issuerUrl.length() - 1);
+      }
+      LogKey logKey = startLog(keys, keysDir(config.dataDir()), issuerUrl, config.clock(), random);
+      var policy = config.log().policy(logKey.vkey(), issuerUrl + "/log");
+      log = TransparencyLog.start(store, logKey, policy,
+          LogSettings.clients(policy, java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()),
+          config.log().timeout(), config.clock());
+      Issuer issuer = new Issuer(publicUrl, config.issuerUrl(), keys, policy.text(), logKey.since());
       JobCapabilities caps = new JobCapabilities(store, config.clock(), random, config.capabilityHardCap());
-      Attestor attestor = new Attestor(store, issuer, config.clock(), random);
+      Attestor attestor = new Attestor(store, issuer, config.clock(), random, log);
       RateLimiter limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst());
       ApiServer server = new ApiServer(new InetSocketAddress(config.bind(), port), store, issuer, caps, attestor,
-          limiter, config.clock(), config.http());
+          limiter, config.clock(), config.http(), log);
       server.start();
-      return new Orchestrator(store, keys, issuer, caps, server, limiter, localUrl);
+      return new Orchestrator(store, keys, issuer, caps, server, limiter, localUrl, log);
     } catch (IOException e) {
+      if (log != null) {
+        log.close();
+      }
       store.close();
       throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
           "cannot listen on " + config.bind().getHostAddress() + ":" + config.port() + ": " + e.getMessage());
     } catch (RuntimeException e) {
+      if (log != null) {
+        log.close();
+      }
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * The log key, created on the first start with the log; FORMATS §8.2: the log starts with a key
+   * rotation at {@code since} (skipped for a fresh data folder, whose only key is from now on).
+   */
+  private static LogKey startLog(IssuerKeyStore keys, Path keysDir, String issuerUrl, Clock clock, SecureRandom random) {
+    long now = clock.instant().getEpochSecond();
+    long since = keys.createdFirstKey() ? Math.min(now, keys.signingKeyNbf()) : now;
+    LogKey key = LogKey.openOrCreate(keysDir, LogKey.originFor(issuerUrl), since, random);
+    keys.startLogAt(key.since());
+    return key;
   }
 
   /** {@code http://<bind>:<port>}: the public URL when no {@code --public-url} is given. */
@@ -243,6 +283,11 @@ public final class Orchestrator implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /** The transparency log every attestation is appended to. */
+  public TransparencyLog log() {
+    return log;
   }
 
   public void registerRepository(String name, String path, String cloneUrl) {
@@ -307,6 +352,7 @@ public final class Orchestrator implements AutoCloseable {
   public void close() {
     try {
       server.close();
+      log.close();
       store.close();
     } finally {
       closeQuietly(lock);

@@ -19,6 +19,8 @@ public final class OrchestratorException extends RuntimeException {
     MISDIRECTED(421),
     UNPROCESSABLE(422),
     RATE_LIMITED(429),
+    /** A part the call needs (the log's witnesses) did not answer in time: the caller may retry. */
+    UNAVAILABLE(503),
     STORE(500),
     KEYS(500);
 

@@ -123,6 +123,23 @@ public final class OrchestratorMain implements Runnable {
         + "together (default 1024).")
     int maxConnections = 1024;
 
+    @Option(names = "--witness", arity = "2", paramLabel = "VKEY URL", description = "A witness of the log: its "
+        + "cosignature/v1 vkey and its tlog-witness URL prefix (repeatable). Checkpoints are published only once "
+        + "cosigned to the quorum.")
+    java.util.List<String> witness = new java.util.ArrayList<>();
+
+    @Option(names = "--quorum", paramLabel = "N|none", description = "How many --witness must cosign each checkpoint "
+        + "(default: all of them; none without --witness).")
+    String quorum;
+
+    @Option(names = "--log-policy", paramLabel = "FILE", description = "A c2sp.org/tlog-policy file naming this log's "
+        + "key, the witnesses (with URLs) and the quorum; replaces --witness and --quorum.")
+    Path logPolicy;
+
+    @Option(names = "--log-timeout", paramLabel = "SECONDS", description = "How long an attestation waits for a "
+        + "checkpoint cosigned to the quorum before the step's call fails, 1 to 3600 (default 30).")
+    int logTimeout = 30;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
       // Before anything listens: without a working sandbox serve does not start (unless told).
@@ -133,7 +150,8 @@ public final class OrchestratorMain implements Runnable {
           maxPerAddress, maxConnections);
       Sandbox sandbox = unsafeNoSandbox ? Sandbox.unsafeNone() : Sandbox.probe();
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
-          .withRate(checkRate(attestRate), 2.0 * attestRate).withHttpLimits(http);
+          .withRate(checkRate(attestRate), 2.0 * attestRate).withHttpLimits(http)
+          .withLog(logSettings(witness, quorum, logPolicy, logTimeout));
       config = config.withBind(InetAddress.getByName(bind));
       var out = spec.commandLine().getOut();
       Orchestrator o = startAsRecordedIssuer(config, out);
@@ -244,6 +262,23 @@ public final class OrchestratorMain implements Runnable {
         + "(default 1000000); past it the log is cut with a marker line and the job fails.")
     long logLimitLines = LogLimits.DEFAULT_LINES;
 
+    @Option(names = "--witness", arity = "2", paramLabel = "VKEY URL", description = "A witness of the log: its "
+        + "cosignature/v1 vkey and its tlog-witness URL prefix (repeatable). Checkpoints are published only once "
+        + "cosigned to the quorum.")
+    java.util.List<String> witness = new java.util.ArrayList<>();
+
+    @Option(names = "--quorum", paramLabel = "N|none", description = "How many --witness must cosign each checkpoint "
+        + "(default: all of them; none without --witness).")
+    String quorum;
+
+    @Option(names = "--log-policy", paramLabel = "FILE", description = "A c2sp.org/tlog-policy file naming this log's "
+        + "key, the witnesses (with URLs) and the quorum; replaces --witness and --quorum.")
+    Path logPolicy;
+
+    @Option(names = "--log-timeout", paramLabel = "SECONDS", description = "How long an attestation waits for a "
+        + "checkpoint cosigned to the quorum before the step's call fails, 1 to 3600 (default 30).")
+    int logTimeout = 30;
+
     @Override
     public Integer call() {
       checkCompileTimeout(compileTimeout);
@@ -253,6 +288,7 @@ public final class OrchestratorMain implements Runnable {
           .compileTimeout(java.time.Duration.ofSeconds(compileTimeout))
           .verifier(dev.hallmark.orchestrator.runner.LocalRun.verifierCommand(System.getenv()))
           .logLimits(new LogLimits(logLimitBytes, logLimitLines))
+          .log(logSettings(witness, quorum, logPolicy, logTimeout))
           .execute();
       return result.succeeded() ? 0 : 1;
     }
@@ -314,7 +350,7 @@ public final class OrchestratorMain implements Runnable {
     }
   }
 
-  @Command(name = "keys", mixinStandardHelpOptions = true, subcommands = Keys.Rotate.class,
+  @Command(name = "keys", mixinStandardHelpOptions = true, subcommands = {Keys.Rotate.class, Keys.Revoke.class},
       description = "Manage the issuer keys.")
   static final class Keys {
     @Command(name = "rotate", mixinStandardHelpOptions = true,
@@ -334,6 +370,69 @@ public final class OrchestratorMain implements Runnable {
         return 0;
       }
     }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+        description = "Revoke an issuer key from a moment on: its tokens verify only with a log proof witnessed "
+            + "before --at (FORMATS §8.4). A running serve publishes the change at once.")
+    static final class Revoke implements Callable<Integer> {
+      @Spec CommandLine.Model.CommandSpec spec;
+
+      @CommandLine.Parameters(index = "0", paramLabel = "KID", description = "The key's kid.")
+      String kid;
+
+      @Option(names = "--at", required = true, paramLabel = "TIME",
+          description = "When the key became untrusted: RFC 3339 (2026-12-03T14:05:09Z) or seconds since the epoch.")
+      String at;
+
+      @Option(names = "--data", required = true, description = "Data folder.")
+      Path data;
+
+      @Override
+      public Integer call() {
+        long when = parseTime(at);
+        if (!java.nio.file.Files.isDirectory(Orchestrator.keysDir(data))) {
+          throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, data + " holds no issuer keys");
+        }
+        IssuerKeyStore keys = IssuerKeyStore.open(Orchestrator.keysDir(data), Clock.systemUTC(), new SecureRandom());
+        boolean rotated = keys.revoke(kid, when);
+        var out = spec.commandLine().getOut();
+        out.println("revoked " + kid + " at " + java.time.Instant.ofEpochSecond(when) + " (revokedAt " + when + ")");
+        if (rotated) {
+          out.println("it was the signing key: new signing key " + keys.signingKey().kid());
+        }
+        return 0;
+      }
+    }
+  }
+
+  /** RFC 3339 (UTC or with an offset) or decimal seconds since the epoch; FORMATS: 0 to 2^53−1. */
+  static long parseTime(String s) {
+    long t;
+    if (s.matches("0|[1-9][0-9]{0,15}")) {
+      t = Long.parseLong(s);
+    } else {
+      try {
+        t = java.time.OffsetDateTime.parse(s).toEpochSecond();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+            "--at must be an RFC 3339 time such as 2026-12-03T14:05:09Z or seconds since the epoch, not " + s);
+      }
+    }
+    if (t < 0 || t > (1L << 53) - 1) {
+      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, "--at is out of range: " + s);
+    }
+    return t;
+  }
+
+  /** The log flags of serve and run. */
+  static dev.hallmark.orchestrator.log.LogSettings logSettings(java.util.List<String> witnessPairs, String quorum,
+      Path policy, int timeoutSeconds) {
+    java.util.List<dev.hallmark.orchestrator.log.LogSettings.Witness> ws = new java.util.ArrayList<>();
+    for (int i = 0; i + 1 < witnessPairs.size(); i += 2) {
+      ws.add(new dev.hallmark.orchestrator.log.LogSettings.Witness(witnessPairs.get(i), witnessPairs.get(i + 1)));
+    }
+    return new dev.hallmark.orchestrator.log.LogSettings(ws, quorum, policy, java.time.Duration.ofSeconds(
+        seconds("--log-timeout", timeoutSeconds).toSeconds()));
   }
 
   /** 1 s to 1 h. */

@@ -18,6 +18,8 @@ import dev.hallmark.orchestrator.oidc.Issuer;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.RunRecord;
 import dev.hallmark.orchestrator.store.Store;
+import dev.hallmark.orchestrator.log.TransparencyLog;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
  * the store's group commit, and the returned future completes only once it is on disk.
  *
  * <pre>{@code
- * Attestor attestor = new Attestor(store, issuer, clock, new SecureRandom());
+ * Attestor attestor = new Attestor(store, issuer, clock, new SecureRandom(), log);
  * Attestor.Result r = attestor.attest(job, List.of(Subject.of("app.tgz", sha256))).join();
  * }</pre>
  */
@@ -46,10 +48,16 @@ public final class Attestor {
   private final Issuer issuer;
   private final Clock clock;
   private final AttestationSigner signer;
+  private final TransparencyLog log;
 
   public record Result(String storageKey, String subjectDigest) {}
 
-  public Attestor(Store store, Issuer issuer, Clock clock, SecureRandom random) {
+  /**
+   * @param log where every attestation's token is appended before its bundle is stored (FORMATS
+   *     §8); the stored bundle carries the proof
+   */
+  public Attestor(Store store, Issuer issuer, Clock clock, SecureRandom random, TransparencyLog log) {
+    this.log = requireNonNull(log, "log");
     this.store = requireNonNull(store, "store");
     this.issuer = requireNonNull(issuer, "issuer");
     this.clock = requireNonNull(clock, "clock");
@@ -67,21 +75,31 @@ public final class Attestor {
     for (Subject s : subjects) {
       descriptors.add(s.toDescriptor());
     }
-    byte[] bundleBytes;
+    Bundle bundle;
     try {
       Statement statement = HallmarkProvenance.build(buildContext(run, job, now), descriptors);
-      Bundle bundle = signer.sign(statement.toJsonBytes(), issuer.keys().signingKey(), claims(run, job, now));
-      bundleBytes = bundle.toJsonBytes();
+      bundle = signer.sign(statement.toJsonBytes(), issuer.keys().signingKey(), claims(run, job, now));
     } catch (AttestationException e) {
       // Only our own records reach here; a failure means a record is unusable, not a bad request.
       throw new OrchestratorException(Code.CONFLICT, "cannot attest for job " + job.id() + ": " + e.getMessage());
     }
-    // storageKey = SHA-256 of the stored bundle bytes: content-addressed, so a download can be
-    // checked against its key, and unique because every bundle holds a fresh key and jti.
-    String storageKey = Sha256.hex(Sha256.of(bundleBytes));
     Subject first = subjects.get(0);
-    return store.storeAttestation(storageKey, job.id(), first.name(), first.sha256(), bundleBytes)
-        .thenApply(key -> new Result(key, first.sha256()));
+    // FORMATS §8: the token is sequenced durably first, then the bundle waits for a published
+    // (cosigned to quorum) checkpoint that includes it, and only the bundle with its proof is stored
+    // and acknowledged. A failure leaves nothing stored (the entry stays in the log: it is a real
+    // token this issuer signed, never handed out).
+    return log.append(bundle.identityToken().getBytes(StandardCharsets.US_ASCII)).thenCompose(proof -> {
+      byte[] bundleBytes = bundle.withLogProof(proof).toJsonBytes();
+      // storageKey = SHA-256 of the stored bundle bytes: content-addressed, so a download can be
+      // checked against its key, and unique because every bundle holds a fresh key and jti.
+      String storageKey = Sha256.hex(Sha256.of(bundleBytes));
+      return store.storeAttestation(storageKey, job.id(), first.name(), first.sha256(), bundleBytes);
+    }).thenApply(key -> new Result(key, first.sha256()));
+  }
+
+  /** How long {@link #attest} may take at most: the log's quorum time-out and the store's commit. */
+  public java.time.Duration maxWait() {
+    return log.timeout().plusSeconds(30);
   }
 
   /** The identity claims of a job, as attestation tokens and step tokens carry them (FORMATS §2). */

@@ -14,6 +14,7 @@ import dev.hallmark.orchestrator.attest.Attestor;
 import dev.hallmark.orchestrator.attest.RateLimiter;
 import dev.hallmark.orchestrator.attest.RequestedSubject;
 import dev.hallmark.orchestrator.jobs.JobCapabilities;
+import dev.hallmark.orchestrator.log.TransparencyLog;
 import dev.hallmark.orchestrator.oidc.Issuer;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.RunRecord;
@@ -89,6 +90,7 @@ public final class ApiServer implements AutoCloseable {
   private final Issuer issuer;
   private final JobCapabilities capabilities;
   private final Attestor attestor;
+  private final TransparencyLog log;
   private final RateLimiter rateLimiter;
   private final Clock clock;
   private final String issuerPath;
@@ -125,14 +127,15 @@ public final class ApiServer implements AutoCloseable {
 
   /** Binds the server (not yet started) with {@link HttpLimits#defaults()}; port 0 picks an ephemeral port. */
   public ApiServer(InetSocketAddress bind, Store store, Issuer issuer, JobCapabilities capabilities,
-      Attestor attestor, RateLimiter rateLimiter, Clock clock) throws IOException {
-    this(bind, store, issuer, capabilities, attestor, rateLimiter, clock, HttpLimits.defaults());
+      Attestor attestor, RateLimiter rateLimiter, Clock clock, TransparencyLog log) throws IOException {
+    this(bind, store, issuer, capabilities, attestor, rateLimiter, clock, HttpLimits.defaults(), log);
   }
 
   /** Binds the server (not yet started); port 0 picks an ephemeral port. */
   public ApiServer(InetSocketAddress bind, Store store, Issuer issuer, JobCapabilities capabilities,
-      Attestor attestor, RateLimiter rateLimiter, Clock clock, HttpLimits limits) throws IOException {
+      Attestor attestor, RateLimiter rateLimiter, Clock clock, HttpLimits limits, TransparencyLog log) throws IOException {
     requireNonNull(limits, "limits");
+    this.log = requireNonNull(log, "log");
     this.store = requireNonNull(store, "store");
     this.issuer = requireNonNull(issuer, "issuer");
     this.capabilities = requireNonNull(capabilities, "capabilities");
@@ -338,6 +341,11 @@ public final class ApiServer implements AutoCloseable {
       send(ex, 200, "application/json", issuer.discoveryDocument());
       return;
     }
+    if (path.startsWith(issuerPath + "/log/")) {
+      requireGet(method);
+      serveLog(ex, path.substring(issuerPath.length() + "/log/".length()));
+      return;
+    }
     if (path.equals(issuerPath + "/jwks")) {
       requireGet(method);
       send(ex, 200, "application/jwk-set+json", issuer.jwks());
@@ -480,7 +488,7 @@ public final class ApiServer implements AutoCloseable {
     }
     Attestor.Result result;
     try {
-      result = attestor.attest(job, subjects).get(30, TimeUnit.SECONDS);
+      result = attestor.attest(job, subjects).get(attestor.maxWait().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | CompletionException e) {
       if (e.getCause() instanceof OrchestratorException oe) {
         throw oe;
@@ -697,6 +705,31 @@ public final class ApiServer implements AutoCloseable {
       lines.add(m);
     }
     json(ex, 200, Map.of("lines", lines));
+  }
+
+  /**
+   * The log, read-only, per c2sp.org/tlog-tiles: the published checkpoint (mutable: no caching),
+   * full tiles and entry bundles (immutable: cached for a year), partial ones (short caching, as
+   * issue 12 asks, though their bytes never change either). Only what a published checkpoint
+   * commits to exists.
+   */
+  private void serveLog(Exchange ex, String rest) {
+    ex.setHeader("Access-Control-Allow-Origin", "*");
+    if (rest.equals("checkpoint")) {
+      byte[] cp = log.checkpoint()
+          .orElseThrow(() -> new OrchestratorException(Code.NOT_FOUND, "the log has no published checkpoint yet"));
+      ex.setHeader("Content-Type", "text/plain; charset=utf-8");
+      ex.setHeader("X-Content-Type-Options", "nosniff");
+      ex.setHeader("Cache-Control", "no-cache");
+      ex.respond(200, cp);
+      return;
+    }
+    TransparencyLog.Tile tile = log.tile(rest)
+        .orElseThrow(() -> new OrchestratorException(Code.NOT_FOUND, "the log has no resource " + printable(rest)));
+    ex.setHeader("Content-Type", "application/octet-stream");
+    ex.setHeader("X-Content-Type-Options", "nosniff");
+    ex.setHeader("Cache-Control", tile.partial() ? "public, max-age=10" : "public, max-age=31536000, immutable");
+    ex.respond(200, tile.bytes());
   }
 
   private static Map<String, Object> runJson(RunRecord r) {

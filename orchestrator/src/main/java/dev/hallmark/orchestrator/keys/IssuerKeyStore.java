@@ -57,9 +57,10 @@ public final class IssuerKeyStore {
   private final Clock clock;
   private final SecureRandom random;
   private volatile Snapshot snapshot;
+  private boolean createdFirstKey;
 
   /** One key as read from its file; {@code exp} is null while it signs. */
-  record StoredKey(IssuerKey key, long nbf, Long exp) {
+  record StoredKey(IssuerKey key, long nbf, Long exp, Long revokedAt) {
     @Override
     public String toString() {
       return "StoredKey[kid=" + key.kid() + "]";
@@ -81,6 +82,7 @@ public final class IssuerKeyStore {
     synchronized (IssuerKeyStore.class) {
       store.createFolder();
       if (store.load().signing() == null) {
+        store.createdFirstKey = store.load().keys().isEmpty();
         store.writeKey(store.newKey(), store.now(), null);
       }
     }
@@ -101,6 +103,9 @@ public final class IssuerKeyStore {
       jwk.put("nbf", k.nbf());
       if (k.exp() != null) {
         jwk.put("exp", k.exp());
+      }
+      if (k.revokedAt() != null) {
+        jwk.put("revokedAt", k.revokedAt());
       }
       keys.add(JsonObject.of(jwk));
     }
@@ -123,11 +128,92 @@ public final class IssuerKeyStore {
       String kid = writeKey(fresh, now, null);
       for (StoredKey k : before.keys()) {
         if (k.exp() == null) {
-          writeFile(k.key(), k.nbf(), now);
+          writeFile(k.key(), k.nbf(), now, k.revokedAt());
         }
       }
       snapshot = load();
       return kid;
+    }
+  }
+
+  /** True when {@link #open} created the folder's first key (a fresh data folder). */
+  public boolean createdFirstKey() {
+    return createdFirstKey;
+  }
+
+  /** The signing key's {@code nbf}. */
+  public long signingKeyNbf() {
+    IssuerKey signing = signingKey();
+    for (StoredKey k : fresh().keys()) {
+      if (k.key().kid().equals(signing.kid())) {
+        return k.nbf();
+      }
+    }
+    throw new OrchestratorException(Code.KEYS, "the signing key is not in the key folder " + dir);
+  }
+
+  /**
+   * FORMATS §8.2: the log starts with a rotation, the old keys' {@code exp} and the new key's
+   * {@code nbf} both {@code since}, so that only tokens of a key retired at {@code since} are exempt
+   * from the log. Idempotent: nothing happens when the signing key is already from {@code since} on
+   * (a crash between writing the log key and rotating is repaired by the next start).
+   *
+   * @return the new key's kid, or null when no rotation was needed
+   */
+  public String startLogAt(long since) {
+    synchronized (IssuerKeyStore.class) {
+      Snapshot before = load();
+      boolean needed = false;
+      for (StoredKey k : before.keys()) {
+        if (k.exp() == null && k.nbf() < since) {
+          needed = true;
+        }
+      }
+      if (!needed) {
+        return null;
+      }
+      String kid = writeKey(newKey(), since, null);
+      for (StoredKey k : before.keys()) {
+        if (k.exp() == null || k.exp() > since) {
+          writeFile(k.key(), k.nbf(), Math.max(k.nbf(), since), k.revokedAt());
+        }
+      }
+      snapshot = load();
+      return kid;
+    }
+  }
+
+  /**
+   * Sets {@code revokedAt} on key {@code kid} (FORMATS §8.4 rule 5): its tokens then verify only
+   * with a log proof witnessed before {@code at}. A revoked key never signs again: when it is the
+   * signing key, a new key is rotated in first.
+   *
+   * @return true when a new signing key was rotated in
+   */
+  public boolean revoke(String kid, long at) {
+    synchronized (IssuerKeyStore.class) {
+      StoredKey target = null;
+      for (StoredKey k : load().keys()) {
+        if (k.key().kid().equals(kid)) {
+          target = k;
+        }
+      }
+      if (target == null) {
+        throw new OrchestratorException(Code.NOT_FOUND, "no issuer key has the kid '" + kid + "'");
+      }
+      boolean rotated = false;
+      if (target.exp() == null) {
+        rotate();
+        rotated = true;
+        for (StoredKey k : load().keys()) {
+          if (k.key().kid().equals(kid)) {
+            target = k;
+          }
+        }
+      }
+      writeFile(target.key(), target.nbf(), target.exp(), at);
+      snapshot = load();
+      return rotated;
     }
   }
 
@@ -175,7 +261,7 @@ public final class IssuerKeyStore {
       byte[] scalar = Base64Strict.decodeUrl(o.requireString("d"));
       try {
         IssuerKey key = new IssuerKey(o.requireString("kid"), P256PrivateKey.fromScalar(scalar));
-        return new StoredKey(key, o.requireTime("nbf"), o.optTime("exp"));
+        return new StoredKey(key, o.requireTime("nbf"), o.optTime("exp"), o.optTime("revokedAt"));
       } finally {
         Arrays.fill(scalar, (byte) 0);
       }
@@ -196,11 +282,11 @@ public final class IssuerKeyStore {
 
   private String writeKey(P256PrivateKey key, long nbf, Long exp) {
     IssuerKey issuer = new IssuerKey(kidOf(key, nbf), key);
-    writeFile(issuer, nbf, exp);
+    writeFile(issuer, nbf, exp, null);
     return issuer.kid();
   }
 
-  private void writeFile(IssuerKey key, long nbf, Long exp) {
+  private void writeFile(IssuerKey key, long nbf, Long exp, Long revokedAt) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("kid", key.kid());
     byte[] scalar = key.privateKey().scalar();
@@ -209,6 +295,9 @@ public final class IssuerKeyStore {
     m.put("nbf", nbf);
     if (exp != null) {
       m.put("exp", exp);
+    }
+    if (revokedAt != null) {
+      m.put("revokedAt", revokedAt);
     }
     writeAtomically(dir.resolve(key.kid() + SUFFIX), StrictJson.writePretty(m));
   }

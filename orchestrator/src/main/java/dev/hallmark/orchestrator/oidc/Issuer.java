@@ -40,6 +40,7 @@ public final class Issuer {
   private final String publicUrl;
   private final String issuerUrl;
   private final IssuerKeyStore keys;
+  private final Map<String, Object> log;
 
   /** @param publicUrl the orchestrator's public base URL, without a trailing slash */
   public Issuer(String publicUrl, IssuerKeyStore keys) {
@@ -52,6 +53,23 @@ public final class Issuer {
    *     whatever port is free, so bundles of earlier runs verify against the newest trust-root file.
    */
   public Issuer(String publicUrl, String issuerUrl, IssuerKeyStore keys) {
+    this(publicUrl, issuerUrl, keys, null, 0);
+  }
+
+  /**
+   * An issuer whose tokens are logged: the trust root's {@code log} member and the discovery
+   * document's {@code hallmark_log} carry {@code logPolicy} and {@code since} (FORMATS §1, §8.2).
+   * {@code logPolicy} null means no log.
+   */
+  public Issuer(String publicUrl, String issuerUrl, IssuerKeyStore keys, String logPolicy, long since) {
+    if (logPolicy == null) {
+      this.log = null;
+    } else {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("policy", logPolicy);
+      m.put("since", since);
+      this.log = JsonObject.of(m).members();
+    }
     this.publicUrl = stripSlash(requireNonNull(publicUrl, "publicUrl"));
     this.issuerUrl = issuerUrl == null ? issuerUrlFor(this.publicUrl) : stripSlash(issuerUrl);
     this.keys = requireNonNull(keys, "keys");
@@ -75,6 +93,11 @@ public final class Issuer {
     return issuerUrl;
   }
 
+  /** The log's URL prefix, {@code <issuer URL>/log} (FORMATS §8.1). */
+  public String logUrl() {
+    return issuerUrl + "/log";
+  }
+
   public String jwksUri() {
     return issuerUrl + "/jwks";
   }
@@ -91,6 +114,9 @@ public final class Issuer {
     d.put("subject_types_supported", List.of("public"));
     d.put("id_token_signing_alg_values_supported", List.of("ES256"));
     d.put("claims_supported", CLAIMS_SUPPORTED);
+    if (log != null) {
+      d.put("hallmark_log", JsonObject.of(log));
+    }
     return StrictJson.writePretty(d);
   }
 
@@ -103,6 +129,9 @@ public final class Issuer {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("issuer", issuerUrl);
     m.put("jwks", JsonObject.of(keys.jwks()));
+    if (log != null) {
+      m.put("log", JsonObject.of(log));
+    }
     return StrictJson.writePretty(m);
   }
 

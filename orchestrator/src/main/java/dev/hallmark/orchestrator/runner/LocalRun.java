@@ -76,6 +76,7 @@ public final class LocalRun {
   private String verifier = "hallmark";
   private boolean verifierIsBare = true;
   private LogLimits logLimits = LogLimits.defaults();
+  private dev.hallmark.orchestrator.log.LogSettings logSettings = dev.hallmark.orchestrator.log.LogSettings.defaults();
 
   public LocalRun(Path dir, String refOverride, Path out, Path data, PrintWriter log) {
     this.dir = requireNonNull(dir, "dir").toAbsolutePath().normalize();
@@ -176,6 +177,12 @@ public final class LocalRun {
     return this;
   }
 
+  /** The transparency log's witnesses and quorum (default: none, {@code quorum none}). */
+  public LocalRun log(dev.hallmark.orchestrator.log.LogSettings settings) {
+    this.logSettings = requireNonNull(settings, "settings");
+    return this;
+  }
+
   /** The default data folder: {@code ${XDG_DATA_HOME:-~/.local/share}/hallmark/run}. */
   public static Path defaultDataDir() {
     String xdg = System.getenv("XDG_DATA_HOME");
@@ -194,7 +201,7 @@ public final class LocalRun {
     // Checked before anything is written: no sandbox, no run (unless the caller said unsafe).
     Sandbox sandbox = unsafeNoSandbox ? Sandbox.unsafeNone() : Sandbox.probe();
     Path workRoot = data.resolve("work");
-    Orchestrator.Config config = Orchestrator.Config.defaults(data).withRate(attestRate, 2.0 * attestRate);
+    Orchestrator.Config config = Orchestrator.Config.defaults(data).withRate(attestRate, 2.0 * attestRate).withLog(logSettings);
     Orchestrator.createDataDir(data); // owner-only, before anything is written into it
     Path sdkJar = SdkJar.locate(data);
     Source source = Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS) ? gitSource(workRoot) : snapshot(workRoot);

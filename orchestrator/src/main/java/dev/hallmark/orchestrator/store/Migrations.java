@@ -20,7 +20,8 @@ import java.util.List;
  */
 final class Migrations {
   /** In order; append, never edit a released one. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__run_reason.sql", "V3__run_sandboxed.sql");
+  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__run_reason.sql", "V3__run_sandboxed.sql",
+      "V4__log.sql");
 
   private Migrations() {}
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.hallmark.attestation.encoding.Hex;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.log.LogStorage;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -40,7 +41,7 @@ import org.sqlite.SQLiteConfig;
  * }
  * }</pre>
  */
-public final class Store implements AutoCloseable {
+public final class Store implements AutoCloseable, LogStorage {
   private static final int MAX_BATCH = 1024;
   private static final int QUEUE_CAPACITY = 16 * 1024;
 
@@ -511,6 +512,77 @@ public final class Store implements AutoCloseable {
             + "JOIN jobs j ON j.id = a.job_id WHERE j.run_id = ? ORDER BY a.created_at, a.rowid",
         p -> p.setLong(1, runId),
         rs -> new StoredAttestation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5)));
+  }
+
+  // ---- the transparency log (LogStorage) ---------------------------------------------------
+
+  /**
+   * One transaction on the write connection (so it is ordered with, and as durable as, the
+   * attestations' group commit); the index continues from the stored entries, never from memory.
+   */
+  @Override
+  public long appendEntries(List<byte[]> entries, List<byte[]> leafHashes) {
+    if (entries.size() != leafHashes.size()) {
+      throw new IllegalArgumentException("one leaf hash per entry");
+    }
+    return write(c -> {
+      long first;
+      try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_entries");
+          ResultSet rs = p.executeQuery()) {
+        rs.next();
+        first = rs.getLong(1);
+      }
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO log_entries (idx, leaf_hash, entry) VALUES (?, ?, ?)")) {
+        for (int i = 0; i < entries.size(); i++) {
+          p.setLong(1, first + i);
+          p.setBytes(2, leafHashes.get(i));
+          p.setBytes(3, entries.get(i));
+          p.executeUpdate();
+        }
+      }
+      return first;
+    });
+  }
+
+  @Override
+  public long logSize() {
+    return queryOne("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_entries", p -> { }, rs -> rs.getLong(1)).orElse(0L);
+  }
+
+  @Override
+  public List<byte[]> leafHashes(long from, long to) {
+    return queryList("SELECT leaf_hash FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx", p -> {
+      p.setLong(1, from);
+      p.setLong(2, to);
+    }, rs -> rs.getBytes(1));
+  }
+
+  @Override
+  public List<byte[]> entries(long from, long to) {
+    return queryList("SELECT entry FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx", p -> {
+      p.setLong(1, from);
+      p.setLong(2, to);
+    }, rs -> rs.getBytes(1));
+  }
+
+  @Override
+  public Optional<String> publishedCheckpoint() {
+    return queryOne("SELECT checkpoint FROM log_checkpoint WHERE id = 1", p -> { }, rs -> rs.getString(1));
+  }
+
+  @Override
+  public void publishCheckpoint(long size, String signedNote) {
+    write(c -> {
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO log_checkpoint (id, size, checkpoint, published_at) "
+          + "VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size, checkpoint = excluded.checkpoint, "
+          + "published_at = excluded.published_at WHERE excluded.size >= log_checkpoint.size")) {
+        p.setLong(1, size);
+        p.setString(2, signedNote);
+        p.setLong(3, nowMillis());
+        p.executeUpdate();
+      }
+      return null;
+    });
   }
 
   // ---- plumbing -----------------------------------------------------------------------------

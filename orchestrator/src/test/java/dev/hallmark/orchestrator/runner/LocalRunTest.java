@@ -108,6 +108,12 @@ class LocalRunTest {
         + out1.resolve("trust-root.json") + " --repository local/release --ref refs/heads/main --sha " + sha), first.out());
     VerificationResult r = verify(bundle, artifact, out1.resolve("trust-root.json"), "local/release", "refs/heads/main", sha);
     assertTrue(r.isVerified(), () -> String.valueOf(r.failure()));
+    // The embedded log (quorum none): the trust root requires check 8, and the bundle passes it.
+    var trustRootJson = dev.hallmark.attestation.json.StrictJson.parseObject(Files.readAllBytes(out1.resolve("trust-root.json")), 1 << 20);
+    assertTrue(trustRootJson.requireObject("log").requireString("policy").contains("quorum none"));
+    assertTrue(dev.hallmark.attestation.bundle.Bundle.parse(Files.readAllBytes(bundle)).logProof() != null);
+    assertTrue(r.checks().stream().anyMatch(c -> c.check() == dev.hallmark.verifier.Check.LOG && c.ok()
+        && !c.message().contains("no log policy")), () -> r.checks().toString());
 
     // A second run with the same data folder (after a key rotation, even): the first bundle still
     // verifies against the newest trust-root file.
