@@ -47,8 +47,33 @@ public final class Ed25519 {
     if (littleEndian(signature, 32).compareTo(L) >= 0) {
       return false;
     }
-    return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
+    try {
+      java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+      v.initVerify(KEY_FACTORY.get().generatePublic(new java.security.spec.X509EncodedKeySpec(spki(publicKey))));
+      v.update(message);
+      return v.verify(signature);
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      return false; // fail closed: a key or signature the JDK refuses does not verify
+    }
   }
+
+  private static final ThreadLocal<java.security.KeyFactory> KEY_FACTORY = ThreadLocal.withInitial(() -> {
+    try {
+      return java.security.KeyFactory.getInstance("Ed25519");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JDK has no Ed25519", e);
+    }
+  });
+
+  /** RFC 8410: the SubjectPublicKeyInfo of an Ed25519 key, the 12-byte prefix and the key. */
+  private static byte[] spki(byte[] key) {
+    byte[] der = new byte[SPKI_PREFIX.length + KEY_BYTES];
+    System.arraycopy(SPKI_PREFIX, 0, der, 0, SPKI_PREFIX.length);
+    System.arraycopy(key, 0, der, SPKI_PREFIX.length, KEY_BYTES);
+    return der;
+  }
+
+  private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
   /**
    * True when {@code encoded} is a canonical point encoding that decodes per RFC 8032 §5.1.3:

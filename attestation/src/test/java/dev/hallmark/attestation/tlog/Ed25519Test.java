@@ -81,17 +81,80 @@ class Ed25519Test {
 
   /**
    * The neutral element as the key, R neutral and S = 0 satisfies [S]B = R + [k]A for every message.
-   * RFC 8032's equation alone would accept it; BouncyCastle refuses small-order keys, and so do we
-   * (FORMATS §8.1 is silent on small order: raised in the issue note). A policy key of small order
-   * can only come from the trust root's author.
+   * FORMATS §8.1 asks for canonical, decodable encodings and the cofactorless equation, and no more:
+   * such a signature verifies (as in WebCrypto). Only a trust root's author can name such a key.
    */
   @Test
-  void rejectsTheNeutralElementAsAKeyThoughTheEquationHolds() {
+  void followsTheEquationForTheNeutralElementAsAKey() {
     byte[] neutral = toLe(BigInteger.ONE);
     byte[] sig = new byte[64];
     sig[0] = 1; // R = the neutral element, S = 0
     assertTrue(Ed25519.decodes(neutral));
-    assertFalse(Ed25519.verify(neutral, "any message".getBytes(StandardCharsets.UTF_8), sig));
+    assertTrue(Ed25519.verify(neutral, "any message".getBytes(StandardCharsets.UTF_8), sig));
+  }
+
+  /**
+   * Cofactorless: an R with an order-2 component (R' = R + (0, −1)) and S = r + k'a for the k' of
+   * R' satisfies the cofactored equation [8][S]B = [8]R' + [8][k']A but not [S]B = R' + [k']A.
+   * BouncyCastle 1.82's verifier accepts these; FORMATS §8.1 does not.
+   */
+  @Test
+  void rejectsAnRWithASmallOrderComponent() throws Exception {
+    byte[] sk = new byte[32];
+    sk[0] = 7;
+    byte[] a = Ed25519.publicKey(sk);
+    BigInteger aScalar = clampedScalar(sk);
+    byte[] msg = "hello".getBytes(StandardCharsets.UTF_8);
+    for (int i = 1; i <= 8; i++) {
+      byte[] rk = new byte[32];
+      rk[0] = (byte) i;
+      rk[1] = 9;
+      byte[] r = Ed25519.publicKey(rk);
+      BigInteger y = le(r, 0).and(BigInteger.ONE.shiftLeft(255).subtract(BigInteger.ONE));
+      int sign = (r[31] & 0x80) >>> 7;
+      byte[] r2 = toLe(Ed25519.P.subtract(y)); // (−x, −y) = R + (0, −1)
+      if (sign == 0) {
+        r2[31] |= (byte) 0x80;
+      }
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-512");
+      d.update(r2);
+      d.update(a);
+      d.update(msg);
+      BigInteger k = le64(d.digest()).mod(Ed25519.L);
+      BigInteger s = clampedScalar(rk).add(k.multiply(aScalar)).mod(Ed25519.L);
+      byte[] sig = new byte[64];
+      System.arraycopy(r2, 0, sig, 0, 32);
+      System.arraycopy(toLe(s), 0, sig, 32, 32);
+      assertTrue(Ed25519.decodes(r2));
+      assertFalse(Ed25519.verify(a, msg, sig), "mixed-order R accepted, try " + i);
+      // The same construction with the honest R verifies: the test's arithmetic is right.
+      d.reset();
+      d.update(r);
+      d.update(a);
+      d.update(msg);
+      BigInteger k0 = le64(d.digest()).mod(Ed25519.L);
+      byte[] honest = new byte[64];
+      System.arraycopy(r, 0, honest, 0, 32);
+      System.arraycopy(toLe(clampedScalar(rk).add(k0.multiply(aScalar)).mod(Ed25519.L)), 0, honest, 32, 32);
+      assertTrue(Ed25519.verify(a, msg, honest), "control signature, try " + i);
+    }
+  }
+
+  private static BigInteger clampedScalar(byte[] sk) throws Exception {
+    byte[] h = java.security.MessageDigest.getInstance("SHA-512").digest(sk);
+    byte[] s = java.util.Arrays.copyOf(h, 32);
+    s[0] &= (byte) 248;
+    s[31] &= 127;
+    s[31] |= 64;
+    return le(s, 0);
+  }
+
+  private static BigInteger le64(byte[] b) {
+    byte[] be = new byte[65];
+    for (int i = 0; i < 64; i++) {
+      be[64 - i] = b[i];
+    }
+    return new BigInteger(be);
   }
 
   @Test

@@ -873,17 +873,6 @@ const ED_P = 2n ** 255n - 19n;
 const ED_L = 2n ** 252n + 27742317777372353535851937790883648493n;
 const ED_D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
 const ED_SQRT_M1 = 19681161376707505956807079304988542015446066515923890162744021073123829784752n;
-/**
- * The y-coordinates of the points of order 1, 2, 4 and 8 (0, 1, p − 1 and the two of order 8).
- * The Java verifier's Ed25519 (BouncyCastle's RFC 8032 code) refuses a public key with one of
- * them; WebCrypto's engines (OpenSSL, BoringSSL) accept such a key, so the same refusal is made
- * here, or the two verifiers would disagree on a policy key of small order.
- */
-const ED_SMALL_ORDER_Y = Object.freeze([
-  0n, 1n, ED_P - 1n,
-  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
-  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n,
-]);
 const ED25519 = Object.freeze({ name: 'Ed25519' });
 /** The base point's encoding: any engine that has Ed25519 imports it. */
 const ED_BASE_POINT = Uint8Array.from([
@@ -930,11 +919,6 @@ export function ed25519Decodes(encoded) {
   return true;
 }
 
-function isSmallOrderEncoding(bytes) {
-  const y = littleEndian(bytes) & (2n ** 255n - 1n);
-  return ED_SMALL_ORDER_Y.includes(y);
-}
-
 /** Whether a WebCrypto has Ed25519: asked once per crypto.subtle, by importing the base point. */
 const ed25519Support = new WeakMap();
 
@@ -958,13 +942,10 @@ function ed25519Supported() {
 /**
  * Verifies an Ed25519 signature strictly, as FORMATS §8.1 and Java's Ed25519.verify: a 32-byte
  * key and a 64-byte signature; A and R canonical and decodable (checked here, before WebCrypto
- * sees them, because engines differ on exactly these points); S below L; A not of small order
- * (see ED_SMALL_ORDER_Y); then WebCrypto's cofactorless RFC 8032 §5.1.7 check. Resolves false
- * for any defect or any WebCrypto error; never rejects.
- *
- * Known difference: BouncyCastle 1.82, under the Java verifier, accepts a signature whose R has a
- * small-order component (a cofactored-like check), which FORMATS §8.1 refuses and so does this
- * function. Only the key's holder can make such a signature.
+ * sees them, because engines differ on exactly these points); S below L; then WebCrypto's
+ * cofactorless RFC 8032 §5.1.7 check, as the Java verifier's (the JDK's own Ed25519). FORMATS
+ * §8.1 says nothing of small order: a key of small order is not refused here or in Java. Resolves
+ * false for any defect or any WebCrypto error; never rejects.
  */
 export async function verifyEd25519(publicKey, message, signature) {
   const pk = asBytes(publicKey);
@@ -973,7 +954,6 @@ export async function verifyEd25519(publicKey, message, signature) {
   if (pk === null || sig === null || msg === null || pk.length !== 32 || sig.length !== 64) return false;
   if (!ed25519Decodes(pk) || !ed25519Decodes(sig.subarray(0, 32))) return false;
   if (littleEndian(sig.subarray(32, 64)) >= ED_L) return false;
-  if (isSmallOrderEncoding(pk)) return false;
   try {
     const subtle = requireSubtle();
     const key = await subtle.importKey('raw', Uint8Array.from(pk), ED25519, false, ['verify']);

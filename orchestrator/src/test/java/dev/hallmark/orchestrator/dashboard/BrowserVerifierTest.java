@@ -1155,20 +1155,21 @@ class BrowserVerifierTest {
     f.issuerJwkExtras.put("revokedAt", BundleForge.IAT + 10_000);
     add("log-key-revoked-and-no-log-member", lg, f); // no policy at all: a revoked key's tokens fail
 
-    // §8.1: strict Ed25519 (FORMATS: S < L, canonical decodable A and R). A witness W4 whose key
-    // is of small order signs with R = [a]B and S = a (valid for the cofactorless equation when
-    // [k]A is the identity): WebCrypto's engines accept that, the Java verifier refuses it.
+    // §8.1: strict Ed25519 (FORMATS: S < L, canonical decodable A and R, cofactorless). A witness
+    // W4 whose key is of small order signs with R = [a]B and S = a (valid for the cofactorless
+    // equation when [k]A is the identity): FORMATS refuses encodings, not orders, so both verifiers
+    // accept it (the quorum holds either way); a non-canonical or undecodable key fails.
     byte[] identity = new byte[32];
     identity[0] = 1;
-    strangeWitness("log-ed25519-witness-key-of-small-order-identity", identity, 1);
-    strangeWitness("log-ed25519-witness-key-of-order-8",
-        littleEndian32(new BigInteger("7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7", 16)), 8);
-    strangeWitness("log-ed25519-witness-key-of-order-2", littleEndian32(ED_P.subtract(BigInteger.ONE)), 2);
-    strangeWitness("log-ed25519-witness-key-identity-not-canonical", littleEndian32(ED_P.add(BigInteger.ONE)), 1);
+    strangeWitness("valid-log-ed25519-witness-key-of-small-order-identity", identity, 1, null);
+    strangeWitness("valid-log-ed25519-witness-key-of-order-8",
+        littleEndian32(new BigInteger("7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7", 16)), 8, null);
+    strangeWitness("valid-log-ed25519-witness-key-of-order-2", littleEndian32(ED_P.subtract(BigInteger.ONE)), 2, null);
+    strangeWitness("log-ed25519-witness-key-identity-not-canonical", littleEndian32(ED_P.add(BigInteger.ONE)), 1, "log");
     byte[] signed = identity.clone();
     signed[31] |= (byte) 0x80; // x = 0 with the sign bit set
-    strangeWitness("log-ed25519-witness-key-x-zero-with-sign-bit", signed, 1);
-    strangeWitness("log-ed25519-witness-key-that-does-not-decode", undecodable(), 1);
+    strangeWitness("log-ed25519-witness-key-x-zero-with-sign-bit", signed, 1, "log");
+    strangeWitness("log-ed25519-witness-key-that-does-not-decode", undecodable(), 1, "log");
 
     // The trust root's log member (FORMATS §1, §8.2) and revokedAt.
     String t = "trust-root";
@@ -1325,12 +1326,12 @@ class BrowserVerifierTest {
    * cofactorless equation when {@code [k]key} is the identity: the signer is searched until k is
    * a multiple of {@code order}.
    */
-  private static void strangeWitness(String id, byte[] key, int order) {
+  private static void strangeWitness(String id, byte[] key, int order, String intended) {
     NoteKey w4 = NoteKey.of("w4.witness.test", NoteKey.TYPE_COSIGNATURE_V1, key);
     BundleForge f = logged(p -> withSignature(p, cp -> smallOrderCosignature(cp, w4, order)),
         cosigners("W1", BundleForge.IAT, "W2", BundleForge.IAT));
     String policy = LOG.policy("witness W4 " + w4 + "\ngroup G 2 W1 W2 W4\nquorum G\n");
-    add(id, "log", f, f.bytes(), withLog(f, policy, SINCE));
+    add(id, intended, f, f.bytes(), withLog(f, policy, SINCE));
   }
 
   private static Checkpoint.SignatureLine smallOrderCosignature(Checkpoint cp, NoteKey w4, int order) {
