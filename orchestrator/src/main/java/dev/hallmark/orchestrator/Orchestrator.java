@@ -102,6 +102,14 @@ public final class Orchestrator implements AutoCloseable {
   private final RateLimiter rateLimiter;
   private java.nio.channels.FileChannel lock;
 
+  /** Why signing fell back to BouncyCastle (AWS-LC could not load); null when it did not. */
+  private String signingEngineNote;
+
+  /** One line for the log when AWS-LC could not load and signing runs on BouncyCastle; else null. */
+  public String signingEngineNote() {
+    return signingEngineNote;
+  }
+
   private Orchestrator(Store store, IssuerKeyStore keys, Issuer issuer, JobCapabilities capabilities,
       ApiServer server, RateLimiter rateLimiter, String localUrl) {
     this.localUrl = localUrl;
@@ -184,12 +192,19 @@ public final class Orchestrator implements AutoCloseable {
       String localUrl = "http://" + local + ":" + port;
       Issuer issuer = new Issuer(publicUrl, config.issuerUrl(), keys);
       JobCapabilities caps = new JobCapabilities(store, config.clock(), random, config.capabilityHardCap());
-      Attestor attestor = new Attestor(store, issuer, config.clock(), random);
+      // Signing is bulk work: AWS-LC where it loads (~600 ms, once, before the API listens), else
+      // BouncyCastle and one line, which serve prints (signingEngineNote).
+      String[] note = {null};
+      dev.hallmark.attestation.crypto.CryptoEngine engine =
+          dev.hallmark.attestation.crypto.CryptoEngine.awsLcOrBouncyCastle(line -> note[0] = line);
+      Attestor attestor = new Attestor(store, issuer, config.clock(), random, engine);
       RateLimiter limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst());
       ApiServer server = new ApiServer(new InetSocketAddress(config.bind(), port), store, issuer, caps, attestor,
           limiter, config.clock(), config.http());
       server.start();
-      return new Orchestrator(store, keys, issuer, caps, server, limiter, localUrl);
+      Orchestrator o = new Orchestrator(store, keys, issuer, caps, server, limiter, localUrl);
+      o.signingEngineNote = note[0];
+      return o;
     } catch (IOException e) {
       store.close();
       throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,

@@ -50,10 +50,15 @@ public final class Attestor {
   public record Result(String storageKey, String subjectDigest) {}
 
   public Attestor(Store store, Issuer issuer, Clock clock, SecureRandom random) {
+    this(store, issuer, clock, random, dev.hallmark.attestation.crypto.CryptoEngine.bouncyCastle());
+  }
+
+  /** Ephemeral keys and their DSSE signatures on {@code engine}; issuer tokens always on BouncyCastle (RFC 6979). */
+  public Attestor(Store store, Issuer issuer, Clock clock, SecureRandom random, dev.hallmark.attestation.crypto.CryptoEngine engine) {
     this.store = requireNonNull(store, "store");
     this.issuer = requireNonNull(issuer, "issuer");
     this.clock = requireNonNull(clock, "clock");
-    this.signer = new AttestationSigner(requireNonNull(random, "random"));
+    this.signer = new AttestationSigner(requireNonNull(random, "random"), engine);
   }
 
   /** Signs and durably stores an attestation of {@code subjects} for the running {@code job}. */
