@@ -31,7 +31,9 @@ public final class AttestationException extends RuntimeException {
     /** A transparency-log text (proof, checkpoint, note, policy, vkey) breaks FORMATS §8. */
     LOG,
     /** Reading a file or stream failed. */
-    IO
+    IO,
+    /** A cryptographic engine cannot be loaded on this platform (AWS-LC, {@code --crypto native}). */
+    ENGINE
   }
 
   private final Code code;

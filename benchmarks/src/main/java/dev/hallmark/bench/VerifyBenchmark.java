@@ -34,7 +34,13 @@ public class VerifyBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     SampleBundle sample = SampleBundle.create();
-    verifier = new Verifier();
+    // The in-process figure is a long-lived verifier's: AWS-LC where it loads (issue 11);
+    // -Dhallmark.bench.crypto=bc measures BouncyCastle instead.
+    verifier =
+        new Verifier(
+            "bc".equals(System.getProperty("hallmark.bench.crypto"))
+                ? dev.hallmark.attestation.crypto.CryptoEngine.bouncyCastle()
+                : dev.hallmark.attestation.crypto.CryptoEngine.awsLcOrBouncyCastle(line -> System.err.println("bench: " + line)));
     policy = sample.policy;
     bundleBytes = sample.bundleBytes;
   }

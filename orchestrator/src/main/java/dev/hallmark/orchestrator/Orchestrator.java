@@ -113,6 +113,14 @@ public final class Orchestrator implements AutoCloseable {
   private final TransparencyLog log;
   private java.nio.channels.FileChannel lock;
 
+  /** Why signing fell back to BouncyCastle (AWS-LC could not load); null when it did not. */
+  private String signingEngineNote;
+
+  /** One line for the log when AWS-LC could not load and signing runs on BouncyCastle; else null. */
+  public String signingEngineNote() {
+    return signingEngineNote;
+  }
+
   private Orchestrator(Store store, IssuerKeyStore keys, Issuer issuer, JobCapabilities capabilities,
       ApiServer server, RateLimiter rateLimiter, String localUrl, TransparencyLog log) {
     this.log = log;
@@ -206,12 +214,19 @@ public final class Orchestrator implements AutoCloseable {
           config.log().timeout(), config.clock());
       Issuer issuer = new Issuer(publicUrl, config.issuerUrl(), keys, policy.text(), logKey.since());
       JobCapabilities caps = new JobCapabilities(store, config.clock(), random, config.capabilityHardCap());
-      Attestor attestor = new Attestor(store, issuer, config.clock(), random, log);
+      // Signing is bulk work: AWS-LC where it loads (~600 ms, once, before the API listens), else
+      // BouncyCastle and one line, which serve prints (signingEngineNote).
+      String[] note = {null};
+      dev.hallmark.attestation.crypto.CryptoEngine engine =
+          dev.hallmark.attestation.crypto.CryptoEngine.awsLcOrBouncyCastle(line -> note[0] = line);
+      Attestor attestor = new Attestor(store, issuer, config.clock(), random, log, engine);
       RateLimiter limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst());
       ApiServer server = new ApiServer(new InetSocketAddress(config.bind(), port), store, issuer, caps, attestor,
           limiter, config.clock(), config.http(), log);
       server.start();
-      return new Orchestrator(store, keys, issuer, caps, server, limiter, localUrl, log);
+      Orchestrator o = new Orchestrator(store, keys, issuer, caps, server, limiter, localUrl, log);
+      o.signingEngineNote = note[0];
+      return o;
     } catch (IOException e) {
       if (log != null) {
         log.close();

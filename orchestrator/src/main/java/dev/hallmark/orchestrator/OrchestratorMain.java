@@ -186,6 +186,10 @@ public final class OrchestratorMain implements Runnable {
         o.close();
         stop.countDown();
       }));
+      if (o.signingEngineNote() != null) {
+        spec.commandLine().getErr().println("hallmark: " + o.signingEngineNote());
+        spec.commandLine().getErr().flush();
+      }
       out.println("hallmark orchestrator listening on " + o.localUrl()
           + (o.url().equals(o.localUrl()) ? "" : " (public URL " + o.url() + ")") + " (issuer " + o.issuerUrl() + ")");
       out.flush();

@@ -1,6 +1,7 @@
 package dev.hallmark.cli;
 
 import dev.hallmark.attestation.bundle.Bundle;
+import dev.hallmark.attestation.crypto.CryptoEngine;
 import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.attestation.trustroot.TrustRoot;
 import dev.hallmark.trustroot.TrustRootSource;
@@ -62,6 +63,9 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Time-out for fetching an online trust root (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(names = CryptoOption.NAME, paramLabel = CryptoOption.LABEL, description = CryptoOption.HELP + " Default: native where it loads, else bc with one line on stderr.")
+  String crypto;
+
   @CommandLine.Mixin Expectations expect = new Expectations();
 
   private final AtomicLong withArtifact = new AtomicLong();
@@ -79,6 +83,17 @@ final class AuditCommand implements Callable<Integer> {
     if (n < 1 || n > 256) {
       return fatal(out, err, "--threads must be from 1 to 256");
     }
+    // Bulk work: AWS-LC unless forced, its ~400 ms class initialisation on a second thread while
+    // the trust root and the first bundles are read; BouncyCastle with one line where it cannot load.
+    CryptoEngine engine;
+    try {
+      engine = CryptoOption.forced(crypto);
+    } catch (IllegalArgumentException e) {
+      return fatal(out, err, e.getMessage());
+    }
+    if (engine == null) {
+      engine = CryptoEngine.inBackground(() -> CryptoEngine.awsLcOrBouncyCastle(line -> err.println("hallmark: " + line)));
+    }
     // Loaded once: every bundle is judged against the same keys.
     TrustRoot root;
     try {
@@ -88,7 +103,7 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     TrustRootSource loaded = TrustRootSource.of(root);
-    Verifier verifier = new Verifier();
+    Verifier verifier = new Verifier(engine);
 
     ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
       Thread t = new Thread(r, "audit");

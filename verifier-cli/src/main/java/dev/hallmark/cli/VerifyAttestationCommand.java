@@ -6,6 +6,7 @@ import dev.hallmark.attestation.trustroot.TrustRoot;
 import dev.hallmark.trustroot.TrustRootException;
 import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.attestation.crypto.CryptoEngine;
 import dev.hallmark.verifier.Check;
 import dev.hallmark.verifier.CheckOutcome;
 import dev.hallmark.verifier.Identity;
@@ -74,6 +75,9 @@ final class VerifyAttestationCommand implements Callable<Integer> {
       description = "Time-out for fetching an online trust root (both documents together), and for a bundle URL (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(names = CryptoOption.NAME, paramLabel = CryptoOption.LABEL, description = CryptoOption.HELP + " Default: bc.")
+  String crypto;
+
   @Override
   public Integer call() {
     return run(spec.commandLine().getOut(), spec.commandLine().getErr());
@@ -105,6 +109,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
         switch (a) {
           case "--bundle" -> c.bundle = v;
           case "--trust-root" -> c.trustRoot = v;
+          case "--crypto" -> c.crypto = v;
           case "--digest" -> c.digest = v;
           case "--log-policy" -> {
             try {
@@ -160,6 +165,14 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     if (digest != null && !(digest.startsWith(SHA256) && Hex.isLowerHex(digest.substring(SHA256.length()), 64))) {
       return usageError(out, err, Check.ARTIFACT, "--digest must be sha256: and 64 lowercase hex digits", expectations);
     }
+    // One bundle: BouncyCastle unless forced; AWS-LC's ~600 ms load would outweigh its speed.
+    CryptoEngine engine;
+    try {
+      CryptoEngine forced = CryptoOption.forced(crypto);
+      engine = forced == null ? CryptoEngine.bouncyCastle() : forced;
+    } catch (IllegalArgumentException e) {
+      return usageError(out, err, Check.BUNDLE, e.getMessage(), expectations);
+    }
     OnlineOptions online = OnlineOptions.builder().timeout(java.time.Duration.ofSeconds(timeoutSeconds)).build();
     VerificationPolicy.Builder policy = VerificationPolicy.builder(trustRootSource(trustRoot, online));
     if (artifact != null) {
@@ -177,7 +190,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     Progress progress = Progress.forArtifact(artifact, err);
     VerificationResult result;
     try {
-      result = new Verifier(progress).verify(BundleInput.reader(bundle, online), policy.build());
+      result = new Verifier(engine, progress).verify(BundleInput.reader(bundle, online), policy.build());
     } finally {
       progress.finish();
     }
@@ -225,7 +238,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
 
   /** Options whose next argument is a value, never a flag of ours. */
   private static final java.util.Set<String> VALUE_OPTIONS =
-      java.util.Set.of("--bundle", "--trust-root", "--digest", "--log-policy", "--repository", "--ref", "--workflow", "--sha", "--timeout");
+      java.util.Set.of("--bundle", "--trust-root", "--crypto", "--digest", "--log-policy", "--repository", "--ref", "--workflow", "--sha", "--timeout");
 
   /** Whether {@code --json} stands among the arguments as a flag (not as another option's value). */
   static boolean asksForJson(String[] args) {

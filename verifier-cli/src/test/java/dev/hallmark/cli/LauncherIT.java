@@ -221,4 +221,87 @@ class LauncherIT {
       return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
     }
   }
+
+  // ------------------------------------------------------------------ crypto engines (issue 11)
+
+  /** The standalone jar the launcher runs. */
+  static Path jar() {
+    return launcher().getParent().getParent().resolve("verifier-cli/target/hallmark.jar");
+  }
+
+  /** {@code java [jvmOption] -jar hallmark.jar args}: the real jar, with a JVM option of the test's. */
+  Result jarWith(String jvmOption, Object... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(jvmOption);
+    cmd.add("-jar");
+    cmd.add(jar().toString());
+    for (Object a : args) {
+      cmd.add(a.toString());
+    }
+    return run(cmd);
+  }
+
+  /** ACCP's own switch to load AWS-LC from java.library.path: with none there, it fails as on a platform without it. */
+  static final String NO_AWS_LC = "-Dcom.amazon.corretto.crypto.provider.useExternalLib=true";
+
+  @Test
+  void auditRunsOnAwsLcByDefaultAndOnEitherEngineOnDemand() throws Exception {
+    for (List<String> crypto : List.of(List.<String>of(), List.of("--crypto", "bc"), List.of("--crypto", "native"))) {
+      List<Object> args = new ArrayList<>(List.of("audit", dir, "--trust-root", trustRoot));
+      args.addAll(crypto);
+      Result r = hallmark(args.toArray());
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals("", r.stderr(), "no fallback line where AWS-LC loads: " + r);
+      assertTrue(r.stdout().contains("AUDIT PASSED"), r::toString);
+    }
+  }
+
+  @Test
+  void auditFallsBackToBouncyCastleWithOneLineWhereAwsLcCannotLoad() throws Exception {
+    Result r = jarWith(NO_AWS_LC, "audit", dir, "--trust-root", trustRoot);
+    assertEquals(0, r.exit(), r::toString);
+    List<String> lines = r.stderr().lines().toList();
+    assertEquals(1, lines.size(), r::toString);
+    assertTrue(lines.get(0).startsWith("hallmark: AWS-LC is not available on "), r::toString);
+    assertTrue(lines.get(0).endsWith("; using BouncyCastle"), r::toString);
+    assertTrue(r.stdout().contains("AUDIT PASSED"), r::toString);
+    // --json: the line stays on stderr, stdout stays JSON Lines.
+    Result json = jarWith(NO_AWS_LC, "audit", dir, "--trust-root", trustRoot, "--json");
+    assertEquals(0, json.exit(), json::toString);
+    assertEquals(1, json.stderr().lines().count(), json::toString);
+    json.stdout().lines().forEach(l -> StrictJson.parseObject(l.getBytes(StandardCharsets.UTF_8), StrictJson.BUNDLE_LIMIT));
+  }
+
+  @Test
+  void forcedNativeEngineFailsInOneLineWhereAwsLcCannotLoad() throws Exception {
+    Result audit = jarWith(NO_AWS_LC, "audit", dir, "--trust-root", trustRoot, "--crypto", "native");
+    assertEquals(1, audit.exit(), audit::toString);
+    assertEquals(1, audit.stderr().lines().count(), audit::toString);
+    assertTrue(audit.stderr().startsWith("hallmark: --crypto native: AWS-LC is not available"), audit::toString);
+    Result verify = jarWith(NO_AWS_LC, "verify-attestation", artifact, "--bundle", bundle, "--trust-root", trustRoot, "--crypto", "native");
+    assertEquals(1, verify.exit(), verify::toString);
+    assertTrue(verify.stderr().startsWith("hallmark: --crypto native: AWS-LC is not available"), verify::toString);
+    // BouncyCastle needs nothing native: the one-shot default is unaffected.
+    Result plain = jarWith(NO_AWS_LC, "verify-attestation", artifact, "--bundle", bundle, "--trust-root", trustRoot);
+    assertEquals(0, plain.exit(), plain::toString);
+    assertEquals("", plain.stderr(), plain::toString);
+  }
+
+  @Test
+  void verifyAttestationOnEitherEngineAndRefusesAnUnknownOne() throws Exception {
+    for (String engine : List.of("bc", "native")) {
+      Result r = hallmark("verify-attestation", artifact, "--bundle", bundle, "--trust-root", trustRoot, "--crypto", engine, "--json");
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(true, r.json().get("verified"), r::toString);
+    }
+    Result bad = hallmark("verify-attestation", artifact, "--bundle", bundle, "--trust-root", trustRoot, "--crypto", "rsa");
+    assertEquals(1, bad.exit(), bad::toString);
+    assertEquals(1, bad.stderr().lines().count(), bad::toString);
+    assertTrue(bad.stderr().startsWith("hallmark: --crypto must be bc or native"), bad::toString);
+    Result badAudit = hallmark("audit", dir, "--trust-root", trustRoot, "--crypto", "rsa");
+    assertEquals(1, badAudit.exit(), badAudit::toString);
+    assertTrue(badAudit.stderr().startsWith("hallmark: --crypto must be bc or native"), badAudit::toString);
+  }
+
 }

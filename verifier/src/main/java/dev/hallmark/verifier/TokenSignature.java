@@ -34,6 +34,11 @@ public final class TokenSignature {
 
   /** Checks the header and the signature of {@code jws} against {@code trustRoot}'s keys. */
   public static Outcome verify(TrustRoot trustRoot, CompactJws jws) {
+    return verify(trustRoot, jws, dev.hallmark.attestation.crypto.CryptoEngine.bouncyCastle());
+  }
+
+  /** As {@link #verify(TrustRoot, CompactJws)}, the P-256 arithmetic on {@code engine}. */
+  public static Outcome verify(TrustRoot trustRoot, CompactJws jws, dev.hallmark.attestation.crypto.CryptoEngine engine) {
     JsonObject header = jws.header();
     // FORMATS §2: alg is configured per key (ES256 for P-256), never taken from the token.
     Object alg = header.get("alg");
@@ -59,7 +64,7 @@ public final class TokenSignature {
     }
     boolean signed;
     try {
-      signed = key.publicKey().verifyRaw(jws.signingInput(), jws.signature());
+      signed = engine.verifyRaw(key.publicKey(), jws.signingInput(), jws.signature());
     } catch (AttestationException e) {
       return failed("token signature: " + e.getMessage());
     }

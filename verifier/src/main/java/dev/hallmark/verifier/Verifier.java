@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.hallmark.attestation.AttestationException;
 import dev.hallmark.attestation.bundle.Bundle;
+import dev.hallmark.attestation.crypto.CryptoEngine;
 import dev.hallmark.attestation.crypto.DerSignature;
 import dev.hallmark.attestation.crypto.P256PublicKey;
 import dev.hallmark.attestation.crypto.Sha256;
@@ -49,16 +50,39 @@ public final class Verifier {
           "iss", "sub", "jti", "repository", "ref", "sha", "workflow", "event_name", "run_id",
           "run_attempt", "job_id", "job_name", "runner_environment", "payload_sha256");
 
+  private final CryptoEngine engine;
   private final LongConsumer hashProgress;
 
-  /** A verifier that hashes artifacts silently. */
+  /**
+   * A verifier on BouncyCastle that hashes artifacts silently: no native code, ready in
+   * milliseconds. A long-lived process verifying many bundles wants {@link #Verifier(CryptoEngine)}
+   * with {@link CryptoEngine#awsLcOrBouncyCastle}.
+   */
   public Verifier() {
-    this(done -> {});
+    this(CryptoEngine.bouncyCastle(), done -> {});
   }
 
-  /** A verifier that reports the bytes hashed so far while hashing an artifact. */
+  /** A verifier on BouncyCastle that reports the bytes hashed so far while hashing an artifact. */
   public Verifier(LongConsumer hashProgress) {
+    this(CryptoEngine.bouncyCastle(), hashProgress);
+  }
+
+  /**
+   * A verifier whose ECDSA (and SHA-256 of large artifacts) runs on {@code engine}; parsing and
+   * every rule of FORMATS §6 are the same whatever the engine.
+   */
+  public Verifier(CryptoEngine engine) {
+    this(engine, done -> {});
+  }
+
+  public Verifier(CryptoEngine engine, LongConsumer hashProgress) {
+    this.engine = requireNonNull(engine, "engine");
     this.hashProgress = requireNonNull(hashProgress, "hashProgress");
+  }
+
+  /** The engine under this verifier's cryptography. */
+  public CryptoEngine engine() {
+    return engine;
   }
 
   /**
@@ -260,7 +284,7 @@ public final class Verifier {
         throw new Failed(e.getMessage());
       }
       // FORMATS §2: alg, headers, typ, kid and signature, shared with the log monitor.
-      TokenSignature.Outcome signed = TokenSignature.verify(trustRoot, jws);
+      TokenSignature.Outcome signed = TokenSignature.verify(trustRoot, jws, engine);
       if (!signed.ok()) {
         throw new Failed(signed.failure());
       }
@@ -384,7 +408,7 @@ public final class Verifier {
       boolean ok;
       try {
         DerSignature.decode(sig.sig());
-        ok = publicKey.verifyDer(Pae.encode(envelope.payloadType(), envelope.payloadUnsafe()), sig.sig());
+        ok = engine.verifyDer(publicKey, Pae.encode(envelope.payloadType(), envelope.payloadUnsafe()), sig.sig());
       } catch (AttestationException e) {
         throw new Failed("signature: " + e.getMessage());
       }
@@ -491,7 +515,7 @@ public final class Verifier {
       }
       byte[] digest;
       try {
-        digest = Sha256.of(path, hashProgress);
+        digest = Sha256.of(path, hashProgress, engine);
       } catch (AttestationException e) {
         throw new Failed("artifact " + path + " is not a readable regular file");
       }

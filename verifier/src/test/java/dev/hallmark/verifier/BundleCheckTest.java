@@ -166,7 +166,7 @@ class BundleCheckTest {
   void rejectsUnreadableBundleSource() {
     BundleForge f = BundleForge.valid();
     VerificationResult r =
-        new Verifier()
+        EngineUnderTest.verifier()
             .verify(
                 () -> {
                   throw new IllegalStateException("cannot read bundle.json");

@@ -69,7 +69,7 @@ class ConformanceTest {
       policy.logPolicy(CORPUS.resolve(logPolicy));
     }
     Path bundle = CORPUS.resolve(c.requireString("bundle"));
-    VerificationResult result = new Verifier().verify(() -> readBundle(bundle), policy.build());
+    VerificationResult result = EngineUnderTest.verifier().verify(() -> readBundle(bundle), policy.build());
     ConformanceCorpus.assertResult(c.requireObject("expect"), result.toJson());
   }
 

@@ -27,7 +27,11 @@ final class ForgeVerification {
 
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-  private static final Verifier VERIFIER = new Verifier();
+  private static final Verifier VERIFIER = EngineUnderTest.verifier();
+
+  static String verifierEngineId() {
+    return VERIFIER.engine().id();
+  }
 
   private ForgeVerification() {}
 

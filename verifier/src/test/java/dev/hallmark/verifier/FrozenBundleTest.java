@@ -114,7 +114,7 @@ class FrozenBundleTest {
             .artifact(frozen(ARTIFACT))
             .clock(fixed(IAT + 86_400))
             .build();
-    assertFailsAt(Check.SIGNATURE, new Verifier().verify(altered.getBytes(StandardCharsets.UTF_8), policy));
+    assertFailsAt(Check.SIGNATURE, EngineUnderTest.verifier().verify(altered.getBytes(StandardCharsets.UTF_8), policy));
   }
 
   private static VerificationResult verifyAt(long epochSecond) throws IOException {
@@ -127,7 +127,7 @@ class FrozenBundleTest {
             .expectSha("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
             .clock(fixed(epochSecond))
             .build();
-    return new Verifier().verify(Files.readAllBytes(frozen(BUNDLE)), policy);
+    return EngineUnderTest.verifier().verify(Files.readAllBytes(frozen(BUNDLE)), policy);
   }
 
   private static Clock fixed(long epochSecond) {

@@ -101,7 +101,7 @@ class VerifierTest {
             .clock(Clock.fixed(ISSUED.plusSeconds(3600), ZoneOffset.UTC))
             .build();
 
-    VerificationResult r = new Verifier().verify(bundle.toJsonBytes(), policy);
+    VerificationResult r = EngineUnderTest.verifier().verify(bundle.toJsonBytes(), policy);
 
     assertVerified(r);
     assertEquals(
@@ -289,7 +289,7 @@ class VerifierTest {
   @Test
   void failsBundleWhenSourceYieldsNull() {
     BundleForge f = BundleForge.valid();
-    VerificationResult r = new Verifier().verify(() -> null, policyFor(f).withoutArtifactUnsafe().build());
+    VerificationResult r = EngineUnderTest.verifier().verify(() -> null, policyFor(f).withoutArtifactUnsafe().build());
     assertFailsAt(Check.BUNDLE, r);
   }
 
@@ -305,7 +305,7 @@ class VerifierTest {
 
   @Test
   void oneVerifierVerifiesManyBundlesConcurrently() {
-    Verifier verifier = new Verifier();
+    Verifier verifier = EngineUnderTest.verifier();
     List<BundleForge> forges = IntStream.range(0, 16).mapToObj(i -> BundleForge.valid()).toList();
     List<byte[]> bundles = forges.stream().map(BundleForge::bytes).toList();
     boolean allVerified =
@@ -329,6 +329,6 @@ class VerifierTest {
 
   @Test
   void rejectsNullPolicy() {
-    assertThrows(NullPointerException.class, () -> new Verifier().verify(new byte[0], null));
+    assertThrows(NullPointerException.class, () -> EngineUnderTest.verifier().verify(new byte[0], null));
   }
 }

@@ -4,12 +4,8 @@ import dev.hallmark.attestation.AttestationException;
 import dev.hallmark.attestation.AttestationException.Code;
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
-import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 
@@ -26,23 +22,17 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 public final class P256PrivateKey {
   private final BigInteger d;
   private final P256PublicKey publicKey;
+  /** The key in a native engine's form, when that engine generated it (see AwsLcEngine). */
+  volatile Object engineKey;
 
-  private P256PrivateKey(BigInteger d, P256PublicKey publicKey) {
+  P256PrivateKey(BigInteger d, P256PublicKey publicKey) {
     this.d = d;
     this.publicKey = publicKey;
   }
 
+  /** A fresh key from BouncyCastle; {@link CryptoEngine#generateKey} chooses another engine. */
   public static P256PrivateKey generate(SecureRandom random) {
-    ECKeyPairGenerator gen = new ECKeyPairGenerator();
-    gen.init(new ECKeyGenerationParameters(P256.DOMAIN, random));
-    AsymmetricCipherKeyPair pair = gen.generateKeyPair();
-    BigInteger d = ((ECPrivateKeyParameters) pair.getPrivate()).getD();
-    var q = ((ECPublicKeyParameters) pair.getPublic()).getQ().normalize();
-    P256PublicKey pub =
-        P256PublicKey.fromCoordinates(
-            P256.fixed32(q.getAffineXCoord().toBigInteger()),
-            P256.fixed32(q.getAffineYCoord().toBigInteger()));
-    return new P256PrivateKey(d, pub);
+    return BouncyCastleEngine.INSTANCE.generateKey(random);
   }
 
   /** From a 32-byte big-endian scalar in {@code [1, n-1]}. */

@@ -10,14 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * A validated EC P-256 public key: coordinates exactly 32 bytes each and a point on the curve, or
- * it does not exist. Verification runs BouncyCastle's ECDSA on its specialised P-256 arithmetic;
- * an instance keeps its point, so BouncyCastle's per-point precomputation is done once and reused
- * by every later verification with the same instance (issuer keys are prepared once).
+ * it does not exist. {@link #verifyDer} and {@link #verifyRaw} run BouncyCastle's ECDSA (the
+ * portable engine); {@link CryptoEngine#verifyDer} chooses another. An instance keeps its point
+ * (and an engine's own form of it), so per-key preparation is done once and reused by every later
+ * verification with the same instance (issuer keys are prepared once).
  *
  * <pre>{@code
  * P256PublicKey key = P256PublicKey.fromJwk(jwk);
@@ -34,6 +34,8 @@ public final class P256PublicKey {
   private final String y;
   private final ECPublicKeyParameters params;
   private volatile String thumbprint;
+  /** The key in a native engine's form, made on first use by that engine (see AwsLcEngine). */
+  volatile Object engineKey;
 
   private P256PublicKey(String x, String y, ECPublicKeyParameters params) {
     this.x = x;
@@ -120,27 +122,21 @@ public final class P256PublicKey {
     return y;
   }
 
-  /** Verifies a DER signature over SHA-256({@code message}); malformed DER fails with an exception. */
+  /**
+   * Verifies a DER signature over SHA-256({@code message}) with BouncyCastle; malformed DER fails
+   * with an exception.
+   */
   public boolean verifyDer(byte[] message, byte[] der) {
-    BigInteger[] rs = DerSignature.decode(der);
-    return verify(message, rs[0], rs[1]);
+    return BouncyCastleEngine.INSTANCE.verifyDer(this, message, der);
   }
 
-  /** Verifies a 64-byte {@code r‖s} (JWS ES256) signature over SHA-256({@code message}). */
+  /** Verifies a 64-byte {@code r‖s} (JWS ES256) signature over SHA-256({@code message}) with BouncyCastle. */
   public boolean verifyRaw(byte[] message, byte[] raw) {
-    BigInteger[] rs = DerSignature.fromRaw(raw);
-    return verify(message, rs[0], rs[1]);
+    return BouncyCastleEngine.INSTANCE.verifyRaw(this, message, raw);
   }
 
-  private boolean verify(byte[] message, BigInteger r, BigInteger s) {
-    ECDSASigner verifier = new ECDSASigner();
-    verifier.init(false, params);
-    try {
-      return verifier.verifySignature(Sha256.of(message), r, s);
-    } catch (RuntimeException e) {
-      // Fail closed: any provider-level surprise is an invalid signature (as tink does).
-      return false;
-    }
+  ECPublicKeyParameters params() {
+    return params;
   }
 
   /**

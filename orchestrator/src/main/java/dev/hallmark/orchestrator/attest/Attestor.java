@@ -57,11 +57,20 @@ public final class Attestor {
    *     §8); the stored bundle carries the proof
    */
   public Attestor(Store store, Issuer issuer, Clock clock, SecureRandom random, TransparencyLog log) {
+    this(store, issuer, clock, random, log, dev.hallmark.attestation.crypto.CryptoEngine.bouncyCastle());
+  }
+
+  /**
+   * As above, with the one-time keys and their DSSE signatures on {@code engine}; issuer tokens are
+   * always signed on BouncyCastle (RFC 6979).
+   */
+  public Attestor(Store store, Issuer issuer, Clock clock, SecureRandom random, TransparencyLog log,
+      dev.hallmark.attestation.crypto.CryptoEngine engine) {
     this.log = requireNonNull(log, "log");
     this.store = requireNonNull(store, "store");
     this.issuer = requireNonNull(issuer, "issuer");
     this.clock = requireNonNull(clock, "clock");
-    this.signer = new AttestationSigner(requireNonNull(random, "random"));
+    this.signer = new AttestationSigner(requireNonNull(random, "random"), engine);
   }
 
   /** Signs and durably stores an attestation of {@code subjects} for the running {@code job}. */

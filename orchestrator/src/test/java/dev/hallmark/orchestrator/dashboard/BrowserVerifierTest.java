@@ -120,7 +120,7 @@ class BrowserVerifierTest {
     statementCheck();
     buildContextCheck();
     logCheck();
-    Verifier verifier = new Verifier();
+    Verifier verifier = new Verifier(dev.hallmark.attestation.crypto.CryptoEngine.bouncyCastle());
     for (Vector v : VECTORS) {
       writeVector(verifier, v);
     }
@@ -1476,6 +1476,10 @@ class BrowserVerifierTest {
     VECTORS.add(new Vector(id, intended, bundle, trustRoot, NOW));
   }
 
+  /** The second engine (AWS-LC where it loads) every vector is also verified with. */
+  private static final Verifier NATIVE_VERIFIER =
+      new Verifier(dev.hallmark.attestation.crypto.CryptoEngine.awsLcOrBouncyCastle(line -> {}));
+
   /** Writes one vector's folder, verifying it with the Java verifier to record the expectation. */
   private static void writeVector(Verifier verifier, Vector v) throws IOException {
     if (!v.id().matches("[a-z0-9][a-z0-9_-]*") || Files.exists(vectorsDir.resolve(v.id()))) {
@@ -1490,6 +1494,12 @@ class BrowserVerifierTest {
             .withoutArtifactUnsafe()
             .build();
     VerificationResult result = verifier.verify(v.bundle(), policy);
+    // Issue 11: the vectors run through both engines; their verdicts must be the same.
+    VerificationResult native_ = NATIVE_VERIFIER.verify(v.bundle(), policy);
+    if (!java.util.Objects.equals(result.toJson(), native_.toJson())) {
+      MISMATCHES.add(v.id() + ": BouncyCastle says " + result.failedCheck() + ", "
+          + NATIVE_VERIFIER.engine().id() + " says " + native_.failedCheck());
+    }
     Check failed = result.failedCheck();
     // The browser runs checks 1–8 only: a failure of artifact or policy is not one of its failures.
     String failedCheck = failed != null && failed.ordinal() <= Check.LOG.ordinal() ? failed.wireName() : null;

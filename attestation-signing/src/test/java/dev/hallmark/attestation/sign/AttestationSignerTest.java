@@ -281,4 +281,22 @@ class AttestationSignerTest {
     assertThrows(
         NullPointerException.class, () -> new AttestationSigner(new SecureRandom()).sign(null, ISSUER, claims()));
   }
+
+  // ------------------------------------------------------------------ engines (issue 11)
+
+  @Test
+  void awsLcEphemeralSignatureVerifiesOnBothEnginesAndTheTokenStaysDeterministic() {
+    dev.hallmark.attestation.crypto.CryptoEngine aws =
+        dev.hallmark.attestation.crypto.CryptoEngine.awsLcOrBouncyCastle(line -> {});
+    Bundle b = new AttestationSigner(new SecureRandom(), aws).sign(STATEMENT, ISSUER, claims());
+    P256PublicKey ephemeral = P256PublicKey.fromJwk(b.publicKey());
+    byte[] pae = Pae.encode(b.dsseEnvelope().payloadType(), b.dsseEnvelope().payloadUnsafe());
+    byte[] sig = b.dsseEnvelope().signatures().get(0).sig();
+    assertTrue(dev.hallmark.attestation.crypto.CryptoEngine.bouncyCastle().verifyDer(ephemeral, pae, sig));
+    assertTrue(aws.verifyDer(ephemeral, pae, sig));
+    // The issuer's token signature is RFC 6979 whatever the engine: re-signing its input gives the same bytes.
+    CompactJws jws = CompactJws.parse(b.identityToken());
+    assertArrayEquals(ISSUER.privateKey().signRaw(jws.signingInput()), jws.signature());
+  }
+
 }
