@@ -26,6 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * them; a control shows the user itself can read the key). The packaged jar's {@code hallmark run}
  * runs as a child process in each pass ({@link IsolationPass} says why). A control line proves the
  * probe can read what it is allowed to (its own files).
+ *
+ * <p>The orchestrator's folders lie under the test's temporary folder, which the sandbox's private
+ * {@code /tmp} hides as a whole; the listing probes see the masks themselves: without the data
+ * folder's (or the home's) mask, bwrap's own mount-point folder stands there, empty and listable,
+ * so deleting {@code hiding(data)} fails both passes on {@code data-listing}.
  */
 class JobIsolationIT {
   @TempDir Path tmp;
