@@ -132,7 +132,7 @@ class DeclaredSecretsRunTest {
     Path app = repository(tmp.resolve("app"), "acme/app", Map.of(
         ".hallmark/workflows/Secrets.java", fixture("Secrets.java").replace("@SECRETS_FILE@", secretsFile.toString())
             .replace("@DROP_PORT@", Integer.toString(drop.port())),
-        "probe.sh", CapabilityLeakTest.PROBE.replace("hmca[p]_", "hmtestsecre[t]-")));
+        "probe.sh", CapabilityLeakIT.PROBE.replace("hmca[p]_", "hmtestsecre[t]-")));
     Outcome run = hallmark("run", app.toString(), "--out", tmp.resolve("out").toString(), "--data", data.toString());
     assertEquals(0, run.exit(), run.out());
     String stored = storedLog(data, "Secrets.java");
@@ -153,8 +153,8 @@ class DeclaredSecretsRunTest {
       }
       // Neither the job JVM's argv and environment nor any other process's, nor a file, holds it.
       Map<String, Integer> found = leaks(log, "");
-      for (String source : CapabilityLeakTest.SOURCES) {
-        if (!source.equals("ps") || CapabilityLeakTest.hasPs()) {
+      for (String source : CapabilityLeakIT.SOURCES) {
+        if (!source.equals("ps") || CapabilityLeakIT.hasPs()) {
           assertEquals(0, found.getOrDefault(source, -1), "the secret (or the probe line) in " + source + ":\n" + log);
         }
       }

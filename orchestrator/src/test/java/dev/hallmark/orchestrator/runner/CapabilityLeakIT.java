@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hallmark.orchestrator.IsolationPass;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.RunRecord;
 import dev.hallmark.orchestrator.store.Store;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * While a job holds a working capability, a shell command of its step searches every place a
  * capability could leak to (its environment, the workflow JVM's environ and cmdline, every
  * process's environ and cmdline, {@code ps}, the workspace and {@code $HOME}) and finds nothing.
- * A control run of the same probe against a planted fake value proves the probe can find one.
+ * A control run of the same probe, as the same user, against a planted fake value proves the probe
+ * can find one. Both passes of {@link IsolationPass}: the orchestrator (the packaged jar's
+ * {@code hallmark run}, a child process) as root, and as an ordinary user whose jobs run as itself.
  */
-class CapabilityLeakTest {
+class CapabilityLeakIT {
   @TempDir Path tmp;
 
   /**
@@ -68,19 +68,32 @@ class CapabilityLeakTest {
   }
 
   @Test
-  void noCapabilityLeaksToStepCommandsProcessesOrFiles() throws Exception {
+  void noCapabilityLeaksAsRoot() throws Exception {
+    noCapabilityLeaksToStepCommandsProcessesOrFiles(IsolationPass.ROOT);
+  }
+
+  @Test
+  void noCapabilityLeaksAsAnOrdinaryUser() throws Exception {
+    noCapabilityLeaksToStepCommandsProcessesOrFiles(IsolationPass.UNPRIVILEGED);
+  }
+
+  private void noCapabilityLeaksToStepCommandsProcessesOrFiles(IsolationPass pass) throws Exception {
+    pass.assumeAvailable();
     assertTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc");
     // The test JVM itself never holds a capability in its environment or argv.
     assertFalse(String.join("\n", System.getenv().values()).contains("hmcap_"));
     assertFalse(ProcessHandle.current().info().commandLine().orElse("").contains("hmcap_"));
 
-    // Control first (and finished before the run): the probe finds a planted fake value everywhere.
+    // Control first (and finished before the run): as the pass's user, the probe finds a planted
+    // fake value everywhere.
     Path control = Files.createDirectories(tmp.resolve("control"));
     Files.writeString(control.resolve("probe.sh"), PROBE);
     Files.writeString(control.resolve("planted.txt"), "token hmcap_control\n");
+    pass.handOver(control);
     // The outer sh (the probe's parent) holds the fake value in its environ and as its $0; "; :"
     // keeps it from exec-ing the inner sh.
-    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "/bin/sh -c '. ./probe.sh'; :", "hmcap_control")
+    ProcessBuilder pb = new ProcessBuilder(pass.asThisUser(
+        List.of("/bin/sh", "-c", "/bin/sh -c '. ./probe.sh'; :", "hmcap_control")))
         .directory(control.toFile()).redirectErrorStream(true);
     pb.environment().put("HOME", control.toString());
     pb.environment().put("FAKE_CAPABILITY", "hmcap_control");
@@ -88,13 +101,14 @@ class CapabilityLeakTest {
     p.getOutputStream().close();
     String controlOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), controlOut);
+    assertEquals(0, p.exitValue(), pass.says(controlOut));
     Map<String, Integer> found = counts(controlOut);
     for (String s : SOURCES) {
       if (s.equals("ps") && !hasPs()) {
         continue;
       }
-      assertTrue(found.getOrDefault(s, 0) >= 1, "control: probe missed the planted value in " + s + ":\n" + controlOut);
+      assertTrue(found.getOrDefault(s, 0) >= 1,
+          pass.says("control: probe missed the planted value in " + s + ":\n" + controlOut));
     }
 
     // The real run: the probe runs in a step of a job holding a capability, which then attests.
@@ -116,40 +130,34 @@ class CapabilityLeakTest {
           }
         }
         """);
-    Path out = tmp.resolve("out");
-    Path data = tmp.resolve("data");
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    var cl = dev.hallmark.orchestrator.OrchestratorMainAccess.commandLine();
-    cl.setOut(new PrintWriter(o, true));
-    cl.setErr(new PrintWriter(e, true));
-    int exit = cl.execute("run", folder.toString(), "--out", out.toString(), "--data", data.toString());
-    String streamed = o + "\n" + e;
-    assertEquals(0, exit, streamed);
+    IsolationPass.Folders f = pass.folders(tmp.resolve("orchestrator"));
+    IsolationPass.Result r = pass.run(f, pass.handOver(folder));
+    String streamed = r.out();
+    assertEquals(0, r.exit(), pass.says(streamed));
 
     String stored;
-    try (Store store = Store.open(data.resolve("hallmark.db"), Clock.systemUTC())) {
+    try (Store store = Store.open(f.data().resolve("hallmark.db"), Clock.systemUTC())) {
       RunRecord run = store.runs(1).get(0);
-      assertEquals(JobRecord.SUCCEEDED, run.status(), streamed);
+      assertEquals(JobRecord.SUCCEEDED, run.status(), pass.says(streamed));
       JobRecord job = store.jobsOfRun(run.id()).get(0);
-      assertEquals(JobRecord.SUCCEEDED, job.status(), streamed);
+      assertEquals(JobRecord.SUCCEEDED, job.status(), pass.says(streamed));
       stored = store.logs(job.id(), 0, 10_000).stream().map(Store.LogLine::line).collect(Collectors.joining("\n"));
     }
 
     for (String log : List.of(streamed, stored)) {
-      assertTrue(log.contains("PARENT java"), "the probe's parent is the workflow JVM:\n" + log);
+      assertTrue(log.contains("PARENT java"), pass.says("the probe's parent is the workflow JVM:\n" + log));
       Map<String, Integer> leaks = counts(log);
       for (String s : SOURCES) {
         if (s.equals("ps") && !hasPs()) {
           continue;
         }
-        assertEquals(0, leaks.getOrDefault(s, -1), "capability leak (or missing probe line) in " + s + ":\n" + log);
+        assertEquals(0, leaks.getOrDefault(s, -1), pass.says("capability leak (or missing probe line) in " + s + ":\n" + log));
       }
-      assertTrue(log.contains("ATTESTED "), log);
-      assertFalse(CAPABILITY.matcher(log).find(), "a capability appears in the log:\n" + log);
+      assertTrue(log.contains("ATTESTED "), pass.says(log));
+      assertFalse(CAPABILITY.matcher(log).find(), pass.says("a capability appears in the log:\n" + log));
     }
     // The attestation needed the job's working capability, held while the probe searched.
-    Path bundle = out.resolve("subject.txt.hallmark.json");
-    assertTrue(Files.isRegularFile(bundle) && Files.size(bundle) > 0, streamed);
+    Path bundle = f.out().resolve("subject.txt.hallmark.json");
+    assertTrue(Files.isRegularFile(bundle) && Files.size(bundle) > 0, pass.says(streamed));
   }
 }
