@@ -404,6 +404,38 @@ class WitnessServerTest {
   }
 
   @Test
+  void updatesReleasedTogetherFromOneBarrierStillCosignExactlyOne() throws Exception {
+    // Straight into the witness, all at once: the old-size check and the durable write must be one step.
+    try (WitnessState own = WitnessState.open(dir.resolve("barrier"))) {
+      Witness w = new Witness(key, List.of(log.logVkey), own, Clock.systemUTC());
+      assertTrue(w.addCheckpoint(grow(0, 1).getBytes(StandardCharsets.UTF_8)) instanceof Witness.Cosigned);
+      int n = 16;
+      java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(n);
+      ExecutorService pool = Executors.newFixedThreadPool(n);
+      try {
+        List<Callable<Witness.Outcome>> calls = new ArrayList<>();
+        for (int size = 2; size < 2 + n; size++) {
+          byte[] b = grow(1, size).getBytes(StandardCharsets.UTF_8);
+          calls.add(() -> {
+            barrier.await();
+            return w.addCheckpoint(b);
+          });
+        }
+        List<Witness.Cosigned> cosigned = new ArrayList<>();
+        for (Future<Witness.Outcome> f : pool.invokeAll(calls)) {
+          if (f.get() instanceof Witness.Cosigned c) {
+            cosigned.add(c);
+          }
+        }
+        assertEquals(1, cosigned.size(), cosigned::toString);
+        assertEquals(cosigned.get(0).size(), own.latest(ORIGIN).orElseThrow().size());
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void aRestartedWitnessRemembersAndRefusesToRollBack() throws Exception {
     assertCosigned(post(grow(0, 10)), 10);
     restartWitness();
