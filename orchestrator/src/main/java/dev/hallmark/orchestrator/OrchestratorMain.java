@@ -29,11 +29,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * The whole {@code hallmark}: the verifier's commands (verify-attestation, audit, trust-root, log) and the
- * orchestrator's ({@code serve}, {@code run}, {@code repo add|list}, {@code secret set|list|remove}, {@code keys rotate}), plus
+ * orchestrator's ({@code serve}, {@code run}, {@code repo add|list}, {@code secret set|list|remove}, {@code keys rotate|revoke},
+ * {@code witness key|serve}), plus
  * {@code completion} and {@code help}; one line on error, never a stack trace.
  */
 @Command(name = "hallmark", mixinStandardHelpOptions = true, subcommands = {OrchestratorMain.Serve.class, OrchestratorMain.Run.class, OrchestratorMain.Keys.class,
-    OrchestratorMain.Repo.class, SecretCommand.class},
+    OrchestratorMain.Repo.class, SecretCommand.class, WitnessCommand.class},
     description = "Hallmark: run pipelines that sign SLSA provenance, and verify what they signed.")
 public final class OrchestratorMain implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;

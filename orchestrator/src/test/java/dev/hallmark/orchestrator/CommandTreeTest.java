@@ -25,7 +25,7 @@ import picocli.CommandLine;
  */
 class CommandTreeTest {
   static final List<String> COMMANDS =
-      List.of("verify-attestation", "audit", "trust-root", "log", "serve", "run", "keys", "repo", "secret", "completion", "help");
+      List.of("verify-attestation", "audit", "trust-root", "log", "serve", "run", "keys", "repo", "secret", "witness", "completion", "help");
 
   @TempDir Path dir;
 

@@ -99,5 +99,8 @@ class LauncherRoutingIT {
     Result secret = hallmark(missing, "secret");
     assertEquals(1, secret.exit(), secret::toString);
     assertTrue(secret.stderr().contains("is missing"), secret::toString);
+    Result witness = hallmark(missing, "witness", "key", "--key", dir.resolve("w.key").toString());
+    assertEquals(1, witness.exit(), witness::toString);
+    assertTrue(witness.stderr().contains("is missing"), witness::toString);
   }
 }
