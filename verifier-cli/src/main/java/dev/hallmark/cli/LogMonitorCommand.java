@@ -66,6 +66,13 @@ final class LogMonitorCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Time-out of each fetch (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(names = CryptoOption.NAME, paramLabel = CryptoOption.LABEL, description = CryptoOption.HELP
+      + " Default: native where it loads, else bc with one line on stderr.")
+  String crypto;
+
+  /** The engine of the entries' token signatures: bulk work, so AWS-LC unless told otherwise. */
+  private dev.hallmark.attestation.crypto.CryptoEngine engine = dev.hallmark.attestation.crypto.CryptoEngine.bouncyCastle();
+
   /** The clock judging cosignature times (FORMATS §8.4 step 3); tests replace it. */
   Clock clock = Clock.systemUTC();
 
@@ -73,6 +80,9 @@ final class LogMonitorCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    dev.hallmark.attestation.crypto.CryptoEngine forced = CryptoOption.forced(crypto);
+    engine = forced != null ? forced : dev.hallmark.attestation.crypto.CryptoEngine.inBackground(
+        () -> dev.hallmark.attestation.crypto.CryptoEngine.awsLcOrBouncyCastle(line -> err.println("hallmark: " + line)));
     OnlineOptions options = TrustRootCommand.options(timeoutSeconds);
     TrustRoot root = TrustRootSource.parse(trustRoot, options).load();
     if (root.log() == null) {
@@ -161,7 +171,7 @@ final class LogMonitorCommand implements Callable<Integer> {
       int lo = (int) Math.max(0, from - start);
       int hi = (int) Math.min(bundle.size(), to - start);
       List<Map<String, Object>> lines =
-          IntStream.range(lo, hi).parallel().mapToObj(i -> entryLine(root, start + i, bundle.get(i))).toList();
+          IntStream.range(lo, hi).parallel().mapToObj(i -> entryLine(root, engine, start + i, bundle.get(i))).toList();
       for (Map<String, Object> line : lines) {
         boolean ok = Boolean.TRUE.equals(line.get("verified"));
         if (!ok) {
@@ -179,7 +189,8 @@ final class LogMonitorCommand implements Callable<Integer> {
    * One entry's line: the token's identity claims when its signature verifies with the trust-root
    * key its {@code kid} names (no clock: an old entry's token has long expired), else the reason.
    */
-  static Map<String, Object> entryLine(TrustRoot root, long index, byte[] entry) {
+  static Map<String, Object> entryLine(TrustRoot root, dev.hallmark.attestation.crypto.CryptoEngine engine, long index,
+      byte[] entry) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("index", index);
     for (String name : List.of("repository", "ref", "sha", "workflow", "run_id", "job_id", "job_name", "iat", "kid")) {
@@ -203,7 +214,7 @@ final class LogMonitorCommand implements Callable<Integer> {
     if (jws.header().get("kid") instanceof String kid) {
       line.put("kid", kid);
     }
-    TokenSignature.Outcome signed = TokenSignature.verify(root, jws);
+    TokenSignature.Outcome signed = TokenSignature.verify(root, jws, engine);
     if (!signed.ok()) {
       line.put("error", signed.failure());
       return line;

@@ -374,13 +374,17 @@ public final class TransparencyLog implements AutoCloseable {
 
   /** A tlog-tiles resource below the log prefix ({@code tile/…}); empty when it is not (yet) published. */
   public Optional<Tile> tile(String path) {
-    Optional<TilePath> parsed = TilePath.parse(path);
-    Published p = published;
-    if (parsed.isEmpty() || p == null) {
+    dev.hallmark.attestation.tlog.Tile t;
+    try {
+      t = dev.hallmark.attestation.tlog.Tile.parsePath(path); // the one spelling tlog-tiles allows
+    } catch (dev.hallmark.attestation.AttestationException | IllegalArgumentException e) {
       return Optional.empty();
     }
-    TilePath t = parsed.get();
-    int shift = t.entries() ? 0 : 8 * t.level();
+    Published p = published;
+    if (p == null) {
+      return Optional.empty();
+    }
+    int shift = t.isEntries() ? 0 : 8 * t.level();
     long end;
     try {
       long hashes = Math.addExact(Math.multiplyExact(t.index(), 256L), t.width());
@@ -394,15 +398,9 @@ public final class TransparencyLog implements AutoCloseable {
     if (end > p.size()) {
       return Optional.empty(); // only what a published checkpoint commits to is served
     }
-    if (t.entries()) {
+    if (t.isEntries()) {
       List<byte[]> entries = storage.entries(t.index() * 256, t.index() * 256 + t.width());
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      for (byte[] e : entries) {
-        out.write(e.length >>> 8);
-        out.write(e.length & 0xff);
-        out.writeBytes(e);
-      }
-      return Optional.of(new Tile(out.toByteArray(), t.isPartial()));
+      return Optional.of(new Tile(dev.hallmark.attestation.tlog.EntryBundle.encode(entries), t.isPartial()));
     }
     synchronized (lock) {
       return Optional.of(new Tile(tree.tile(t.level(), t.index(), t.width()), t.isPartial()));

@@ -57,14 +57,4 @@ class TreeHashesTest {
     assertArrayEquals(new Merkle.Tree(leaves.subList(256, 512)).root(256), java.util.Arrays.copyOfRange(level1, 32, 64));
   }
 
-  @Test
-  void tilePathsParseOnlyInTheirCanonicalSpelling() {
-    assertEquals(new TilePath(false, 0, 1234067, 256), TilePath.parse("tile/0/x001/x234/067").orElseThrow());
-    assertEquals(new TilePath(true, 0, 5, 8), TilePath.parse("tile/entries/005.p/8").orElseThrow());
-    assertEquals("tile/2/000.p/1", new TilePath(false, 2, 0, 1).path());
-    for (String bad : List.of("tile/0/5", "tile/0/x000/005", "tile/00/005", "tile/64/000", "tile/0/005.p/256",
-        "tile/0/005.p/0", "tile/0/005.p/08", "tile/entries/x5/005", "tile/0/005/", "checkpoint")) {
-      assertTrue(TilePath.parse(bad).isEmpty(), bad);
-    }
-  }
 }
