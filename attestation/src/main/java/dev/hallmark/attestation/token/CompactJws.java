@@ -20,8 +20,8 @@ import java.nio.charset.StandardCharsets;
  * }</pre>
  */
 public final class CompactJws {
-  /** A token is one member of a bundle; bound it well below the bundle limit. */
-  public static final int MAX_TOKEN_LENGTH = 64 * 1024;
+  /** FORMATS conventions: 65,535 bytes of compact serialization, so that every token can be a log entry (§8.1). */
+  public static final int MAX_TOKEN_LENGTH = 65_535;
 
   private final JsonObject header;
   private final byte[] payload;

@@ -33,7 +33,7 @@ const DOCUMENT_LIMIT = 1024 * 1024;
 /** FORMATS conventions: 64 levels pass, 65 fail (the top-level value is level 1). */
 const MAX_DEPTH = 64;
 /** As Java's CompactJws: a token is one member of a bundle, bounded well below the bundle. */
-const MAX_TOKEN_LENGTH = 64 * 1024;
+const MAX_TOKEN_LENGTH = 65535; // FORMATS conventions: 65,535 bytes, so every token can be a log entry (§8.1)
 /**
  * Not in FORMATS: Java's StrictJson (Jackson StreamReadConstraints) refuses a number of more than
  * 1000 digits and a member name of more than 50000 UTF-16 code units; mirrored so that both
