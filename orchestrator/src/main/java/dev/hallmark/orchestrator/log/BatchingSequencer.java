@@ -92,8 +92,12 @@ final class BatchingSequencer implements Sequencer {
     try {
       first = storage.appendEntries(entries, leaves);
     } catch (RuntimeException e) {
+      // The cause travels with each caller's failure: the attest call reports it, none is swallowed.
+      System.getLogger(BatchingSequencer.class.getName()).log(System.Logger.Level.ERROR,
+          "storing " + batch.size() + " log entries failed", e);
       for (Pending p : batch) {
-        p.done().completeExceptionally(new OrchestratorException(Code.STORE, "storing the log entry failed"));
+        p.done().completeExceptionally(new OrchestratorException(Code.STORE,
+            "storing the log entry failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e));
       }
       return;
     }
