@@ -13,6 +13,7 @@ import dev.hallmark.orchestrator.log.LogKey;
 import dev.hallmark.orchestrator.log.LogSettings;
 import dev.hallmark.orchestrator.log.TransparencyLog;
 import dev.hallmark.orchestrator.oidc.Issuer;
+import dev.hallmark.orchestrator.store.Database;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.NewRun;
 import dev.hallmark.orchestrator.store.RunRecord;
@@ -135,11 +136,16 @@ public final class Orchestrator implements AutoCloseable {
 
   /** Opens the data folder (0700), the keys and the store, and starts the HTTP API. */
   public static Orchestrator start(Config config) {
+    return start(config, Database.embedded(config.dataDir()));
+  }
+
+  /** As {@link #start(Config)}, with the state in {@code database} (keys stay in the data folder). */
+  public static Orchestrator start(Config config, Database database) {
     SecureRandom random = new SecureRandom();
     createDataDir(config.dataDir());
     java.nio.channels.FileChannel lock = lockDataDir(config.dataDir());
     try {
-      Orchestrator o = start(config, random);
+      Orchestrator o = start(config, database, random);
       o.lock = lock;
       return o;
     } catch (RuntimeException e) {
@@ -182,11 +188,12 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
-  private static Orchestrator start(Config config, SecureRandom random) {
-    IssuerKeyStore keys = IssuerKeyStore.open(keysDir(config.dataDir()), config.clock(), random);
-    Store store = Store.open(config.dataDir().resolve("hallmark.db"), config.clock());
+  private static Orchestrator start(Config config, Database database, SecureRandom random) {
+    // The database first: one it cannot reach leaves no keys behind.
+    Store store = database.open(config.clock());
     TransparencyLog log = null;
     try {
+      IssuerKeyStore keys = IssuerKeyStore.open(keysDir(config.dataDir()), config.clock(), random);
       // Bind first: with port 0 the public URL needs the port the kernel chose.
       java.net.ServerSocket probe = null;
       int port = config.port();

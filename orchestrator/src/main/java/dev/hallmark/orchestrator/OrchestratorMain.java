@@ -75,6 +75,8 @@ public final class OrchestratorMain implements Runnable {
     @Option(names = "--data", required = true, description = "Data folder (keys, database).")
     Path data;
 
+    @CommandLine.Mixin DatabaseFlags database;
+
     @Option(names = "--public-url", description = "Public base URL (default http://<bind>:<port>).")
     String publicUrl;
 
@@ -155,7 +157,7 @@ public final class OrchestratorMain implements Runnable {
           .withLog(logSettings(witness, quorum, logPolicy, logTimeout));
       config = config.withBind(InetAddress.getByName(bind));
       var out = spec.commandLine().getOut();
-      Orchestrator o = startAsRecordedIssuer(config, out);
+      Orchestrator o = startAsRecordedIssuer(config, database.database(data), out);
       int interrupted = o.failInterrupted();
       if (interrupted > 0) {
         out.println("marked " + interrupted + " interrupted job(s) failed: " + Orchestrator.RESTART_REASON);
@@ -205,14 +207,19 @@ public final class OrchestratorMain implements Runnable {
    * start records the issuer it runs as.
    */
   static Orchestrator startAsRecordedIssuer(Orchestrator.Config flags, java.io.PrintWriter out) {
+    return startAsRecordedIssuer(flags, dev.hallmark.orchestrator.store.Database.embedded(flags.dataDir()), out);
+  }
+
+  static Orchestrator startAsRecordedIssuer(Orchestrator.Config flags, dev.hallmark.orchestrator.store.Database database,
+      java.io.PrintWriter out) {
     if (flags.publicUrl() != null) {
       RecordedIssuer.checkPublicUrl(flags.publicUrl());
     }
     java.util.Optional<RecordedIssuer> recorded = RecordedIssuer.read(flags.dataDir());
     if (recorded.isPresent()) {
-      return Orchestrator.start(recorded.get().admit(flags));
+      return Orchestrator.start(recorded.get().admit(flags), database);
     }
-    Orchestrator o = Orchestrator.start(flags);
+    Orchestrator o = Orchestrator.start(flags, database);
     try {
       new RecordedIssuer(o.issuerUrl(), flags.publicUrl() == null ? RecordedIssuer.Origin.LISTEN_ADDRESS
           : RecordedIssuer.Origin.PUBLIC_URL).write(flags.dataDir());
@@ -316,6 +323,8 @@ public final class OrchestratorMain implements Runnable {
       @Option(names = "--data", required = true, description = "Data folder.")
       Path data;
 
+      @CommandLine.Mixin DatabaseFlags database;
+
       @Override
       public Integer call() {
         PushIntake.checkRepositoryName(name);
@@ -327,7 +336,7 @@ public final class OrchestratorMain implements Runnable {
           throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, abs + " is not the top of a git repository");
         }
         Orchestrator.createDataDir(data);
-        try (Store store = Store.open(data.resolve("hallmark.db"), Clock.systemUTC())) {
+        try (Store store = database.database(data).open(Clock.systemUTC())) {
           store.addRepository(name, abs.toString(), "file://" + abs);
         }
         spec.commandLine().getOut().println("registered " + name + " (file://" + abs + ")");
@@ -342,10 +351,12 @@ public final class OrchestratorMain implements Runnable {
       @Option(names = "--data", required = true, description = "Data folder.")
       Path data;
 
+      @CommandLine.Mixin DatabaseFlags database;
+
       @Override
       public Integer call() {
         Orchestrator.createDataDir(data);
-        try (Store store = Store.open(data.resolve("hallmark.db"), Clock.systemUTC())) {
+        try (Store store = database.database(data).open(Clock.systemUTC())) {
           for (Store.RepositoryRecord r : store.repositories()) {
             spec.commandLine().getOut().println(r.name() + "\t" + r.cloneUrl());
           }

@@ -6,7 +6,7 @@ import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
 import dev.hallmark.orchestrator.secret.BearerSecret;
 import dev.hallmark.orchestrator.store.JobRecord;
-import dev.hallmark.orchestrator.store.Store;
+import dev.hallmark.orchestrator.store.RunStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,12 +29,12 @@ public final class JobCapabilities {
   /** Whatever a job's time-out says, its capability dies after this. */
   public static final Duration DEFAULT_HARD_CAP = Duration.ofHours(6);
 
-  private final Store store;
+  private final RunStore store;
   private final Clock clock;
   private final SecureRandom random;
   private final Duration hardCap;
 
-  public JobCapabilities(Store store, Clock clock, SecureRandom random, Duration hardCap) {
+  public JobCapabilities(RunStore store, Clock clock, SecureRandom random, Duration hardCap) {
     this.store = requireNonNull(store, "store");
     this.clock = requireNonNull(clock, "clock");
     this.random = requireNonNull(random, "random");
@@ -70,7 +70,7 @@ public final class JobCapabilities {
     if (!BearerSecret.hasShape(token, Capability.PREFIX)) {
       throw new OrchestratorException(Code.UNAUTHORIZED, "the job capability is malformed");
     }
-    Optional<Store.JobWithHash> found = store.jobByCapabilityHash(BearerSecret.hash(token));
+    Optional<RunStore.JobWithHash> found = store.jobByCapabilityHash(BearerSecret.hash(token));
     if (found.isEmpty() || !BearerSecret.matches(token, found.get().capabilityHash())) {
       throw new OrchestratorException(Code.UNAUTHORIZED, "the job capability is not valid");
     }

@@ -16,7 +16,10 @@ import java.util.List;
  * A tiny migration runner: versioned SQL resources {@code V<n>__<name>.sql} applied in order, each
  * in one transaction with its row in {@code schema_version}. Flyway was the other candidate; its
  * SQLite support and its dozen transitive jars buy nothing here that 40 lines do not, and a schema
- * newer than this code is refused rather than silently used.
+ * newer than this code is refused rather than silently used. One set of scripts serves both
+ * databases: they are written in SQLite's SQL and {@link Dialect#translate}d for PostgreSQL, where
+ * DDL is transactional too and an advisory lock keeps two orchestrators starting at once from
+ * applying the same version twice.
  */
 final class Migrations {
   /** In order; append, never edit a released one. */
@@ -25,10 +28,27 @@ final class Migrations {
 
   private Migrations() {}
 
-  static void apply(Connection c) throws SQLException {
+  static void apply(Connection c, Dialect dialect) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      try (Statement s = c.createStatement()) {
+        s.execute("SELECT pg_advisory_lock(" + Dialect.LockScope.MIGRATIONS.key + ", 0)");
+      }
+      try {
+        migrate(c, dialect);
+      } finally {
+        try (Statement s = c.createStatement()) {
+          s.execute("SELECT pg_advisory_unlock(" + Dialect.LockScope.MIGRATIONS.key + ", 0)");
+        }
+      }
+    } else {
+      migrate(c, dialect);
+    }
+  }
+
+  private static void migrate(Connection c, Dialect dialect) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.executeUpdate(
-          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      s.executeUpdate(dialect.translate(
+          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
     }
     int current = 0;
     try (Statement s = c.createStatement();
@@ -48,7 +68,7 @@ final class Migrations {
       try (Statement s = c.createStatement()) {
         for (String sql : read(script).split(";")) {
           if (!sql.strip().isEmpty() && !onlyComments(sql)) {
-            s.executeUpdate(sql);
+            s.executeUpdate(dialect.translate(sql));
           }
         }
         try (PreparedStatement p =
