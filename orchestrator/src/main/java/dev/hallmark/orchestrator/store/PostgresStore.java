@@ -9,6 +9,8 @@ import dev.hallmark.orchestrator.OrchestratorException.Code;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The team store: the same schema and SQL as {@link SqliteStore} on a PostgreSQL server, through a
@@ -26,6 +28,7 @@ import java.time.Clock;
  * }</pre>
  */
 public final class PostgresStore extends SqlStore {
+  private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
   /** Transactions that lost a deadlock or serialisation race are run again, this many times in all. */
   private static final int ATTEMPTS = 3;
 
@@ -91,6 +94,7 @@ public final class PostgresStore extends SqlStore {
         } catch (SQLException e) {
           rollbackQuietly(c);
           if (attempt < ATTEMPTS && isRetryable(e)) {
+            log.warn("store.transaction-retried attempt={} sqlstate={}", attempt, e.getSQLState(), e);
             continue;
           }
           throw new OrchestratorException(Code.STORE, "database write failed: " + oneLine(e));
@@ -121,8 +125,9 @@ public final class PostgresStore extends SqlStore {
   private static void rollbackQuietly(Connection c) {
     try {
       c.rollback();
-    } catch (SQLException ignored) {
+    } catch (SQLException e) {
       // the connection is broken; the pool drops it, and the caller reports the original failure
+      log.warn("store.rollback-failed", e);
     }
   }
 

@@ -18,6 +18,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store's SQL, written once for both databases: the few places they differ are {@link Dialect}
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  * concurrent job end waits for the batch, or the batch sees the ended job.
  */
 abstract class SqlStore implements Store {
+  private static final Logger log = LoggerFactory.getLogger(SqlStore.class);
   private static final int MAX_BATCH = 1024;
   private static final int QUEUE_CAPACITY = 16 * 1024;
 
@@ -419,6 +422,7 @@ abstract class SqlStore implements Store {
           break;
         }
       } catch (RuntimeException e) {
+        log.error("store.group-commit-failed bundles={}", batch.size(), e);
         for (Pending p : batch) {
           p.done().completeExceptionally(new OrchestratorException(Code.STORE, "storing the attestation failed"));
         }
@@ -457,6 +461,7 @@ abstract class SqlStore implements Store {
       });
       commits++;
     } catch (OrchestratorException e) {
+      log.error("store.group-commit-failed bundles={} message=\"{}\"", batch.size(), e.getMessage(), e);
       for (Pending a : batch) {
         a.done().completeExceptionally(e);
       }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -23,6 +25,7 @@ import org.sqlite.SQLiteConfig;
  * }</pre>
  */
 public final class SqliteStore extends SqlStore {
+  private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
   private final Connection writer;
   private final Connection reader;
   private final Object writeLock = new Object();
@@ -85,8 +88,9 @@ public final class SqliteStore extends SqlStore {
   private void rollbackQuietly() {
     try {
       writer.rollback();
-    } catch (SQLException ignored) {
+    } catch (SQLException e) {
       // the connection is already unusable; the caller reports the original failure
+      log.warn("store.rollback-failed", e);
     }
   }
 
