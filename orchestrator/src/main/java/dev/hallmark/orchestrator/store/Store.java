@@ -445,8 +445,10 @@ public final class Store implements AutoCloseable, LogStorage {
           break;
         }
       } catch (RuntimeException e) {
+        // Each caller gets a one-line 500; the cause goes to the operator's log, once per batch.
+        org.slf4j.LoggerFactory.getLogger(Store.class).error("store.commit.failed attestations={}", batch.size(), e);
         for (Pending p : batch) {
-          p.done().completeExceptionally(new OrchestratorException(Code.STORE, "storing the attestation failed"));
+          p.done().completeExceptionally(new OrchestratorException(Code.STORE, "storing the attestation failed", e));
         }
       } finally {
         batch.clear();
@@ -624,7 +626,7 @@ public final class Store implements AutoCloseable, LogStorage {
         return result;
       } catch (SQLException e) {
         rollbackQuietly();
-        throw new OrchestratorException(Code.STORE, "database write failed: " + oneLine(e));
+        throw new OrchestratorException(Code.STORE, "database write failed: " + oneLine(e), e);
       } catch (RuntimeException e) {
         rollbackQuietly();
         throw e;
@@ -674,7 +676,7 @@ public final class Store implements AutoCloseable, LogStorage {
       try {
         return work.run(reader);
       } catch (SQLException e) {
-        throw new OrchestratorException(Code.STORE, "database read failed: " + oneLine(e));
+        throw new OrchestratorException(Code.STORE, "database read failed: " + oneLine(e), e);
       }
     }
   }
