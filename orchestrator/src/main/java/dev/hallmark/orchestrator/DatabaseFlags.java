@@ -24,7 +24,7 @@ final class DatabaseFlags {
   Database database(Path dataDir) {
     if (url == null) {
       if (passwordFile != null) {
-        throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, "--database-password-file needs --database");
+        throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT, "--database-password-file needs --database");
       }
       return Database.embedded(dataDir);
     }

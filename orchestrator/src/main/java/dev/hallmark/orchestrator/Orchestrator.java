@@ -59,7 +59,7 @@ public final class Orchestrator implements AutoCloseable {
       requireNonNull(capabilityHardCap, "capabilityHardCap");
       requireNonNull(clock, "clock");
       if (port < 0 || port > 65535) {
-        throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, "port " + port + " is out of range");
+        throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT, "port " + port + " is out of range");
       }
     }
 
@@ -239,7 +239,7 @@ public final class Orchestrator implements AutoCloseable {
         log.close();
       }
       store.close();
-      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+      throw new OrchestratorException(OrchestratorException.Code.START_FAILED,
           "cannot listen on " + config.bind().getHostAddress() + ":" + config.port() + ": " + e.getMessage());
     } catch (RuntimeException e) {
       if (log != null) {
@@ -326,7 +326,9 @@ public final class Orchestrator implements AutoCloseable {
    * Returns how many jobs it failed.
    */
   public int failInterrupted() {
-    return store.failInterrupted(RESTART_REASON);
+    int jobs = store.failInterrupted(RESTART_REASON);
+    RunEvents.interruptedFailed(jobs, RESTART_REASON);
+    return jobs;
   }
 
   /** Enables {@code POST /api/v1/events/push}. */
@@ -335,21 +337,28 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   public RunRecord createRun(NewRun run) {
-    return store.createRun(run);
+    RunRecord created = store.createRun(run);
+    RunEvents.runCreated(created);
+    return created;
   }
 
   public JobRecord createJob(long runId, String name) {
-    return store.createJob(runId, name);
+    JobRecord job = store.createJob(runId, name);
+    RunEvents.jobCreated(job);
+    return job;
   }
 
   /** Starts the job and issues its one capability (valid until job end, {@code timeout} or the hard cap). */
   public Capability startJob(String jobId, Duration timeout) {
-    return capabilities.start(jobId, timeout);
+    Capability cap = capabilities.start(jobId, timeout);
+    RunEvents.jobStarted(jobId);
+    return cap;
   }
 
   public void finishJob(String jobId, String status, String reason) {
     capabilities.finish(jobId, status, reason);
     rateLimiter.forget(jobId);
+    RunEvents.jobFinished(jobId, status, reason);
   }
 
   /** Called with (job id, token) for every step token minted, before the step receives it. */

@@ -1,37 +1,63 @@
 package dev.hallmark.orchestrator;
 
 /**
- * The orchestrator's one exception type (STYLE: one per module): a stable {@link #code()} and a
- * one-line message naming the input, never internals. The HTTP layer maps the code to a status.
+ * The orchestrator's one exception type (STYLE: one per module): a stable {@link #code()} saying
+ * what happened, and a one-line message naming the input, never internals. The code knows nothing
+ * of HTTP: {@code http.HttpErrors} maps it to a status (4xx for the caller's faults, 5xx for the
+ * server's), and the command line prints the message as one {@code hallmark:} line.
  */
 public final class OrchestratorException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Why a request or operation failed; {@link #httpStatus()} is what the API answers. */
+  /** What went wrong. The first group is the caller's fault, the second the server's. */
   public enum Code {
-    BAD_REQUEST(400),
-    UNAUTHORIZED(401),
-    FORBIDDEN(403),
-    NOT_FOUND(404),
-    CONFLICT(409),
-    TOO_LARGE(413),
-    UNSUPPORTED_MEDIA_TYPE(415),
-    MISDIRECTED(421),
-    UNPROCESSABLE(422),
-    RATE_LIMITED(429),
-    /** A part the call needs (the log's witnesses) did not answer in time: the caller may retry. */
-    UNAVAILABLE(503),
-    STORE(500),
-    KEYS(500);
+    // ---- the caller's faults ----
+    /** The input (a flag, a file, a request body, a workflow) breaks a rule. */
+    INVALID_INPUT,
+    /** No credential, or one that is malformed or unknown. */
+    UNAUTHENTICATED,
+    /** A valid credential that may not do this (another job's, or a job that has ended). */
+    FORBIDDEN,
+    /** The named thing (run, job, bundle, repository, endpoint) does not exist. */
+    NOT_FOUND,
+    /** The thing exists but does not take this operation (an HTTP method it does not serve). */
+    WRONG_METHOD,
+    /** The current state forbids it (a data folder in use, a secret already set). */
+    CONFLICT,
+    /** The input is larger than allowed. */
+    TOO_LARGE,
+    /** The input is not of a type we read. */
+    UNSUPPORTED_MEDIA_TYPE,
+    /** The request was meant for another server (its Host names none of ours). */
+    MISDIRECTED,
+    /** Well-formed input that cannot be applied (inconsistent with what is already there). */
+    UNPROCESSABLE,
+    /** Too many requests of this caller; it may retry later. */
+    RATE_LIMITED,
 
-    private final int httpStatus;
+    // ---- the server's faults ----
+    /** A part did not answer in time (the log's witnesses), the service is stopping, or it has no free capacity (job uids); retry later. */
+    UNAVAILABLE,
+    /** The database failed. */
+    STORE,
+    /** The issuer or log keys could not be read, written or used. */
+    KEYS,
+    /** This machine failed the orchestrator: a folder, a copy, permissions, a process that would not start. */
+    ENVIRONMENT,
+    /** The operator's installation or data folder is unusable (no git, no JDK, no working bubblewrap, a damaged issuer file). */
+    CONFIG,
+    /** A server could not listen or start. */
+    START_FAILED,
+    /** A fault of our own code. */
+    INTERNAL;
 
-    Code(int httpStatus) {
-      this.httpStatus = httpStatus;
-    }
-
-    public int httpStatus() {
-      return httpStatus;
+    /** True for the server's faults (an operator should look: the log has the cause), false for the caller's. */
+    public boolean isServerFault() {
+      return switch (this) {
+        case INVALID_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, WRONG_METHOD, CONFLICT, TOO_LARGE,
+            UNSUPPORTED_MEDIA_TYPE, MISDIRECTED, UNPROCESSABLE, RATE_LIMITED -> false;
+        case UNAVAILABLE, STORE, KEYS, ENVIRONMENT, CONFIG, START_FAILED, INTERNAL -> true;
+      };
     }
   }
 
@@ -39,12 +65,12 @@ public final class OrchestratorException extends RuntimeException {
 
   public OrchestratorException(Code code, String message) {
     super(message);
-    this.code = code;
+    this.code = java.util.Objects.requireNonNull(code, "code");
   }
 
   public OrchestratorException(Code code, String message, Throwable cause) {
     super(message, cause);
-    this.code = code;
+    this.code = java.util.Objects.requireNonNull(code, "code");
   }
 
   public Code code() {

@@ -40,6 +40,12 @@ public final class OrchestratorMain implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    try {
+      OperatorLog.configure(args, System.getenv()); // before anything makes a logger
+    } catch (OrchestratorException e) {
+      System.err.println("hallmark: " + e.getMessage());
+      System.exit(1);
+    }
     System.exit(commandLine().execute(args));
   }
 
@@ -143,14 +149,23 @@ public final class OrchestratorMain implements Runnable {
         + "checkpoint cosigned to the quorum before the step's call fails, 1 to 3600 (default 30).")
     int logTimeout = 30;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "What serve logs on stderr: trace, debug, info, "
+        + "warn, error or off (default info, or $HALLMARK_LOG_LEVEL).")
+    String logLevel;
+
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
+      if (logLevel != null) {
+        OperatorLog.level("--log-level", logLevel); // before anything logs (slf4j-simple reads it once)
+      }
       // Before anything listens: without a working sandbox serve does not start (unless told).
       checkCompileTimeout(compileTimeout);
       LogLimits logLimits = new LogLimits(logLimitBytes, logLimitLines);
       HttpLimits http = new HttpLimits(seconds("--http-header-timeout", headerTimeout),
           seconds("--http-body-timeout", bodyTimeout), seconds("--http-idle-timeout", idleTimeout),
           maxPerAddress, maxConnections);
+      // Made after --log-level is applied: slf4j-simple reads the level when the first logger is made.
+      org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OrchestratorMain.class.getPackageName() + ".Serve");
       Sandbox sandbox = unsafeNoSandbox ? Sandbox.unsafeNone() : Sandbox.probe();
       var config = Orchestrator.Config.defaults(data).withPort(port).withPublicUrl(publicUrl)
           .withRate(checkRate(attestRate), 2.0 * attestRate).withHttpLimits(http)
@@ -169,6 +184,9 @@ public final class OrchestratorMain implements Runnable {
           DeclaredSecrets.in(data), line -> { }, logLimits), sandbox.hiding(data), java.time.Duration.ofSeconds(compileTimeout));
       if (!sandbox.isEnabled()) {
         out.println("warning: jobs run WITHOUT a sandbox (--unsafe-no-sandbox); every run records it");
+        log.warn("sandbox.off reason=\"--unsafe-no-sandbox\"");
+      } else {
+        log.info("sandbox.on");
       }
       // One run at a time, in arrival order; each run's jobs use up to --parallel.
       ExecutorService runs = Executors.newSingleThreadExecutor(r -> {
@@ -184,6 +202,7 @@ public final class OrchestratorMain implements Runnable {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         // SIGTERM/SIGINT: no job process outlives the orchestrator (its capability would be dead
         // anyway); the jobs are failed by the restart sweep if their threads cannot record it.
+        log.info("serve.stop issuer={}", o.issuerUrl());
         runs.shutdownNow();
         runner.close();
         o.close();
@@ -193,6 +212,8 @@ public final class OrchestratorMain implements Runnable {
         spec.commandLine().getErr().println("hallmark: " + o.signingEngineNote());
         spec.commandLine().getErr().flush();
       }
+      log.info("serve.start url={} public_url={} issuer={} sandbox={}", o.localUrl(), o.url(), o.issuerUrl(),
+          sandbox.isEnabled() ? "on" : "off");
       out.println("hallmark orchestrator listening on " + o.localUrl()
           + (o.url().equals(o.localUrl()) ? "" : " (public URL " + o.url() + ")") + " (issuer " + o.issuerUrl() + ")");
       out.flush();
@@ -291,8 +312,15 @@ public final class OrchestratorMain implements Runnable {
         + "checkpoint cosigned to the quorum before the step's call fails, 1 to 3600 (default 30).")
     int logTimeout = 30;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "What run logs on stderr: trace, debug, info, "
+        + "warn, error or off (default warn, or $HALLMARK_LOG_LEVEL).")
+    String logLevel;
+
     @Override
     public Integer call() {
+      if (logLevel != null) {
+        OperatorLog.level("--log-level", logLevel);
+      }
       checkCompileTimeout(compileTimeout);
       Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
       var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut())
@@ -330,10 +358,10 @@ public final class OrchestratorMain implements Runnable {
         PushIntake.checkRepositoryName(name);
         Path abs = path.toAbsolutePath().normalize();
         if (!Files.isDirectory(abs)) {
-          throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, abs + " is not a folder");
+          throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT, abs + " is not a folder");
         }
         if (!Runner.isRepositoryRoot(abs)) {
-          throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, abs + " is not the top of a git repository");
+          throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT, abs + " is not the top of a git repository");
         }
         Orchestrator.createDataDir(data);
         try (Store store = database.database(data).open(Clock.systemUTC())) {
@@ -407,7 +435,7 @@ public final class OrchestratorMain implements Runnable {
       public Integer call() {
         long when = parseTime(at);
         if (!java.nio.file.Files.isDirectory(Orchestrator.keysDir(data))) {
-          throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, data + " holds no issuer keys");
+          throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT, data + " holds no issuer keys");
         }
         IssuerKeyStore keys = IssuerKeyStore.open(Orchestrator.keysDir(data), Clock.systemUTC(), new SecureRandom());
         boolean rotated = keys.revoke(kid, when);
@@ -430,12 +458,12 @@ public final class OrchestratorMain implements Runnable {
       try {
         t = java.time.OffsetDateTime.parse(s).toEpochSecond();
       } catch (java.time.format.DateTimeParseException e) {
-        throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+        throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT,
             "--at must be an RFC 3339 time such as 2026-12-03T14:05:09Z or seconds since the epoch, not " + s);
       }
     }
     if (t < 0 || t > (1L << 53) - 1) {
-      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST, "--at is out of range: " + s);
+      throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT, "--at is out of range: " + s);
     }
     return t;
   }
@@ -454,7 +482,7 @@ public final class OrchestratorMain implements Runnable {
   /** 1 s to 1 h. */
   static int checkCompileTimeout(int seconds) {
     if (seconds < 1 || seconds > 3600) {
-      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+      throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT,
           "--compile-timeout must be between 1 and 3600 seconds, not " + seconds);
     }
     return seconds;
@@ -463,7 +491,7 @@ public final class OrchestratorMain implements Runnable {
   /** 1 to 3,600 seconds. */
   static java.time.Duration seconds(String flag, int value) {
     if (value < 1 || value > 3600) {
-      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+      throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT,
           flag + " must be between 1 and 3600 seconds, not " + value);
     }
     return java.time.Duration.ofSeconds(value);
@@ -472,7 +500,7 @@ public final class OrchestratorMain implements Runnable {
   /** 1 to 1,000,000 attestations per second and job. */
   static int checkRate(int rate) {
     if (rate < 1 || rate > 1_000_000) {
-      throw new OrchestratorException(OrchestratorException.Code.BAD_REQUEST,
+      throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT,
           "--attest-rate must be between 1 and 1000000, not " + rate);
     }
     return rate;

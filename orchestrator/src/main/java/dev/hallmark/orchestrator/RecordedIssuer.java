@@ -52,10 +52,10 @@ public record RecordedIssuer(String issuerUrl, Origin origin) {
     requireNonNull(origin, "origin");
     URI u = checkUrl(issuerUrl, "the issuer URL");
     if (!u.getRawPath().endsWith("/oidc")) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the issuer URL " + issuerUrl + " does not end in /oidc");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the issuer URL " + issuerUrl + " does not end in /oidc");
     }
     if (origin == Origin.LISTEN_ADDRESS && u.getPort() <= 0) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the issuer URL " + issuerUrl + " names no port");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the issuer URL " + issuerUrl + " names no port");
     }
   }
 
@@ -66,19 +66,19 @@ public record RecordedIssuer(String issuerUrl, Origin origin) {
 
   private static URI checkUrl(String url, String what) {
     if (url == null || url.isEmpty() || url.length() > MAX_LENGTH) {
-      throw new OrchestratorException(Code.BAD_REQUEST, what + " must be an http or https URL of at most "
+      throw new OrchestratorException(Code.INVALID_INPUT, what + " must be an http or https URL of at most "
           + MAX_LENGTH + " characters");
     }
     URI u;
     try {
       u = new URI(url);
     } catch (URISyntaxException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, what + " is not a URL: " + url);
+      throw new OrchestratorException(Code.INVALID_INPUT, what + " is not a URL: " + url);
     }
     String scheme = u.getScheme();
     if (!("http".equals(scheme) || "https".equals(scheme)) || u.getHost() == null || u.getRawUserInfo() != null
         || u.getRawQuery() != null || u.getRawFragment() != null) {
-      throw new OrchestratorException(Code.BAD_REQUEST, what + " must be an http or https URL with a host and no "
+      throw new OrchestratorException(Code.INVALID_INPUT, what + " must be an http or https URL with a host and no "
           + "user, query or fragment (such as https://ci.example.com), not " + url);
     }
     return u;
@@ -103,23 +103,23 @@ public record RecordedIssuer(String issuerUrl, Origin origin) {
     String text;
     try {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_LENGTH + 64) {
-        throw new OrchestratorException(Code.BAD_REQUEST, file + " is not an issuer file");
+        throw new OrchestratorException(Code.CONFIG, file + " is not an issuer file");
       }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot read the issuer file " + file + ": " + e.getMessage());
+      throw new OrchestratorException(Code.CONFIG, "cannot read the issuer file " + file + ": " + e.getMessage());
     }
     List<String> lines = text.strip().lines().map(String::strip).toList();
     Origin origin = lines.size() == 1 ? Origin.LISTEN_ADDRESS
         : lines.size() == 2 && lines.get(1).equals(PUBLIC_URL_LINE) ? Origin.PUBLIC_URL : null;
     if (origin == null) {
-      throw new OrchestratorException(Code.BAD_REQUEST, file + " does not hold an issuer URL, optionally followed "
+      throw new OrchestratorException(Code.CONFIG, file + " does not hold an issuer URL, optionally followed "
           + "by the line '" + PUBLIC_URL_LINE + "'");
     }
     try {
       return Optional.of(new RecordedIssuer(lines.get(0), origin));
     } catch (OrchestratorException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, file + " does not hold a usable issuer: " + e.getMessage());
+      throw new OrchestratorException(Code.CONFIG, file + " does not hold a usable issuer: " + e.getMessage());
     }
   }
 
@@ -146,7 +146,7 @@ public record RecordedIssuer(String issuerUrl, Origin origin) {
     } catch (FileAlreadyExistsException e) {
       throw new OrchestratorException(Code.CONFLICT, file + " was recorded by another process meanwhile");
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot write the issuer file " + file + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot write the issuer file " + file + ": " + e.getMessage());
     } finally {
       if (tmp != null) {
         try {

@@ -112,7 +112,7 @@ final class SecretCommand {
     try (InputStream in = Files.newInputStream(file)) {
       return withoutOneNewline(readBounded(in));
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot read " + file + ": " + e.getClass().getSimpleName());
+      throw new OrchestratorException(Code.INVALID_INPUT, "cannot read " + file + ": " + e.getClass().getSimpleName());
     }
   }
 
@@ -122,7 +122,7 @@ final class SecretCommand {
     if (console != null) {
       char[] typed = console.readPassword("value of %s for %s (not echoed): ", name, repository);
       if (typed == null) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "no value was typed");
+        throw new OrchestratorException(Code.INVALID_INPUT, "no value was typed");
       }
       ByteBuffer b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(typed));
       Arrays.fill(typed, '\0');
@@ -134,7 +134,7 @@ final class SecretCommand {
     try {
       return withoutOneNewline(readBounded(System.in));
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot read standard input: " + e.getClass().getSimpleName());
+      throw new OrchestratorException(Code.INVALID_INPUT, "cannot read standard input: " + e.getClass().getSimpleName());
     }
   }
 

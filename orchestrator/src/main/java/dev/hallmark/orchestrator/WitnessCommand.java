@@ -83,14 +83,14 @@ final class WitnessCommand {
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
       if (port < 0 || port > 65535) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "--port must be 0 to 65535, not " + port);
+        throw new OrchestratorException(Code.INVALID_INPUT, "--port must be 0 to 65535, not " + port);
       }
       List<NoteKey> logKeys = new ArrayList<>();
       for (String vkey : logs) {
         try {
           logKeys.add(NoteKey.parse(vkey));
         } catch (AttestationException e) {
-          throw new OrchestratorException(Code.BAD_REQUEST, "--log " + vkey + ": " + e.getMessage());
+          throw new OrchestratorException(Code.INVALID_INPUT, "--log " + vkey + ": " + e.getMessage());
         }
       }
       InetAddress address = InetAddress.getByName(bind);

@@ -63,7 +63,7 @@ class RecordedIssuerTest {
         "http://user@127.0.0.1:41234/oidc\n", "not a url at all\n"}) {
       Files.writeString(file, text);
       OrchestratorException e = assertThrows(OrchestratorException.class, () -> RecordedIssuer.read(data), text);
-      assertEquals(Code.BAD_REQUEST, e.code(), text);
+      assertEquals(Code.CONFIG, e.code(), text); // a damaged data folder: the operator's to repair
     }
     Files.delete(file);
     Files.createSymbolicLink(file, data.resolve("elsewhere"));
@@ -136,7 +136,7 @@ class RecordedIssuerTest {
     for (String bad : new String[] {"", "ci.example.com", "ftp://ci.example.com", "https://", "https://ci.example.com/?a=b",
         "https://ci.example.com/#x", "https://u:p@ci.example.com", "http://a b"}) {
       OrchestratorException e = assertThrows(OrchestratorException.class, () -> RecordedIssuer.checkPublicUrl(bad), bad);
-      assertEquals(Code.BAD_REQUEST, e.code(), bad);
+      assertEquals(Code.INVALID_INPUT, e.code(), bad);
     }
   }
 

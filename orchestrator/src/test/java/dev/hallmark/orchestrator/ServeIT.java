@@ -94,6 +94,18 @@ class ServeIT {
     serve.awaitLine("run " + runId + " started: " + REPO + " " + REF + " " + sha.substring(0, 7) + " " + WORKFLOW,
         Duration.ofSeconds(10));
     serve.awaitLine("run " + runId + " succeeded", Duration.ofSeconds(10));
+    // The operator's log (stderr): each transition of the run and its job, one structured line each.
+    Duration soon = Duration.ofSeconds(10);
+    String started = serve.awaitLogLine(soon, "serve.start ", "issuer=" + url + "/oidc", "sandbox=");
+    assertTrue(started.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO \\S+ - serve\\.start .*"), started);
+    serve.awaitLogLine(soon, "run.state run=" + runId + " from=none to=queued", "repository=" + REPO, "sha=" + sha);
+    serve.awaitLogLine(soon, "run.state run=" + runId + " from=queued to=running");
+    String jobCreated = serve.awaitLogLine(soon, "job.state ", "run=" + runId + " ", "to=pending");
+    String jobId = jobCreated.replaceAll(".* job=([0-9a-f]+) .*", "$1");
+    serve.awaitLogLine(soon, "job.state job=" + jobId + " from=pending to=running");
+    serve.awaitLogLine(soon, "job.state job=" + jobId + " to=succeeded");
+    serve.awaitLogLine(soon, "run.state run=" + runId + " from=running to=succeeded");
+    serve.awaitLogLine(soon, "checkpoint.published ");
 
     List<Object> attestations = json(get(url + "/api/v1/runs/" + runId + "/attestations").body()).requireArray("attestations");
     assertEquals(1, attestations.size());
@@ -186,6 +198,21 @@ class ServeIT {
     assertEquals(421, rawPost(port, "evil.example:" + port, credential, good));
 
     assertEquals(0, json(get(url + "/api/v1/runs").body()).requireArray("runs").size());
+
+    // Each refusal is one log line naming the domain error; no credential ever reaches the log.
+    Duration soon = Duration.ofSeconds(10);
+    serve.awaitLogLine(soon, "WARN ", "request.error method=POST path=/api/v1/events/push status=401 code=UNAUTHENTICATED");
+    serve.awaitLogLine(soon, "request.error method=POST path=/api/v1/events/push status=404 code=NOT_FOUND");
+    serve.awaitLogLine(soon, "request.error method=POST path=/api/v1/events/push status=415 code=UNSUPPORTED_MEDIA_TYPE");
+    serve.awaitLogLine(soon, "request.error method=POST path=/api/v1/events/push status=421 code=MISDIRECTED");
+    HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/runs"))
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, wrongMethod.statusCode());
+    assertEquals("GET, HEAD", wrongMethod.headers().firstValue("Allow").orElse(""));
+    serve.awaitLogLine(soon, "request.error method=DELETE path=/api/v1/runs status=405 code=WRONG_METHOD");
+    String log = String.join("\n", serve.logLines());
+    assertFalse(log.contains(credential), "the intake credential is in serve's log");
+    assertFalse(java.util.regex.Pattern.compile("hmint_[A-Za-z0-9_-]{8}").matcher(log).find(), log); // nor a guessed one
   }
 
   @Test

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * JsonObject run = ServeProcess.awaitFinished(http, serve.url(), runId, Duration.ofSeconds(60));
  * }</pre>
  */
-record ServeProcess(Process process, String url, List<String> output, List<String> startLines) {
+record ServeProcess(Process process, String url, List<String> output, List<String> startLines, Path stderr) {
   static final Path JAR = Path.of("target/hallmark-orchestrator.jar").toAbsolutePath();
   private static final String MARKER = "hallmark orchestrator listening on ";
 
@@ -91,7 +91,7 @@ record ServeProcess(Process process, String url, List<String> output, List<Strin
         printed.add(l);
       }
       if (l != null && l.startsWith(MARKER)) {
-        return new ServeProcess(server, l.substring(MARKER.length()).split(" ")[0], output, List.copyOf(printed));
+        return new ServeProcess(server, l.substring(MARKER.length()).split(" ")[0], output, List.copyOf(printed), err);
       }
       if (l == null && !server.isAlive()) {
         break;
@@ -114,6 +114,28 @@ record ServeProcess(Process process, String url, List<String> output, List<Strin
     }
     synchronized (output) {
       throw new AssertionError("serve did not print '" + line + "' within " + max.toSeconds() + " s; it printed: " + output);
+    }
+  }
+
+  /** The lines serve has written to standard error so far: its operator's log. */
+  List<String> logLines() throws IOException {
+    return Files.readAllLines(stderr, StandardCharsets.UTF_8);
+  }
+
+  /** Waits (at most {@code max}) for a log line (standard error) containing every one of {@code parts}. */
+  String awaitLogLine(Duration max, String... parts) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (true) {
+      for (String l : logLines()) {
+        if (java.util.Arrays.stream(parts).allMatch(l::contains)) {
+          return l;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("serve logged no line with " + List.of(parts) + " within " + max.toSeconds()
+            + " s; it logged: " + String.join("\n", logLines()));
+      }
+      Thread.sleep(50);
     }
   }
 

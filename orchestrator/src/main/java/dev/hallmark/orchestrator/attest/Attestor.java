@@ -76,7 +76,7 @@ public final class Attestor {
   /** Signs and durably stores an attestation of {@code subjects} for the running {@code job}. */
   public CompletableFuture<Result> attest(JobRecord job, List<Subject> subjects) {
     if (subjects.isEmpty()) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "'subjects' is empty");
+      throw new OrchestratorException(Code.INVALID_INPUT, "'subjects' is empty");
     }
     RunRecord run = runOf(job);
     Instant now = clock.instant();

@@ -24,7 +24,7 @@ public record RequestedSubject(Subject subject, String path) {
   public RequestedSubject {
     requireNonNull(subject, "subject");
     if (path != null && (path.isEmpty() || path.length() > MAX_PATH_LENGTH || path.indexOf('\0') >= 0)) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "'path' must be 1 to " + MAX_PATH_LENGTH + " characters without NUL");
+      throw new OrchestratorException(Code.INVALID_INPUT, "'path' must be 1 to " + MAX_PATH_LENGTH + " characters without NUL");
     }
   }
 

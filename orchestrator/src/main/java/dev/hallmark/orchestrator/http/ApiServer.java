@@ -215,7 +215,7 @@ public final class ApiServer implements AutoCloseable {
       server.start();
       guard.watch(connector);
     } catch (Exception e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot start the HTTP server: " + oneLine(e.getMessage()));
+      throw new OrchestratorException(Code.START_FAILED, "cannot start the HTTP server: " + oneLine(e.getMessage()));
     }
   }
 
@@ -283,11 +283,14 @@ public final class ApiServer implements AutoCloseable {
     try {
       try {
         route(ex);
-      } catch (OrchestratorException e) {
-        error(ex, e.code().httpStatus(), e.getMessage());
       } catch (RuntimeException | IOException e) {
-        // Our fault: a one-line answer, never the exception's text or stack.
-        error(ex, 500, "internal error");
+        // A domain error's one line, or (anything else: our fault) "internal error", never the
+        // exception's text or stack; the log gets the cause of every 5xx.
+        int status = HttpErrors.status(e);
+        String message = HttpErrors.clientMessage(e);
+        HttpErrors.log(ex.method(), ex.path(), status, e instanceof OrchestratorException oe ? oe.code() : null,
+            e instanceof OrchestratorException ? message : oneLine(String.valueOf(e)), e);
+        error(ex, status, message);
       }
       byte[] body = ex.answer();
       response.setStatus(ex.status());
@@ -308,11 +311,14 @@ public final class ApiServer implements AutoCloseable {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put("X-Content-Type-Options", "nosniff");
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      HttpErrors.log(request.getMethod(), request.getHttpURI().getPath(), code, null, HttpStatus.getMessage(code), cause);
       response.write(true, ByteBuffer.wrap(errorJson(HttpStatus.getMessage(code))), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      // A request Jetty could not parse (no method or path to name): one line, as every refusal.
+      HttpErrors.log("-", "-", status, null, HttpStatus.getMessage(status), null);
       fields.put(HttpHeader.CONTENT_TYPE, "application/json");
       return ByteBuffer.wrap(errorJson(HttpStatus.getMessage(status)));
     }
@@ -337,23 +343,23 @@ public final class ApiServer implements AutoCloseable {
       ex.setHeader("Access-Control-Allow-Origin", "*");
     }
     if (path.equals(issuerPath + "/.well-known/openid-configuration")) {
-      requireGet(method);
+      requireGet(ex);
       send(ex, 200, "application/json", issuer.discoveryDocument());
       return;
     }
     if (path.startsWith(issuerPath + "/log/")) {
-      requireGet(method);
+      requireGet(ex);
       serveLog(ex, path.substring(issuerPath.length() + "/log/".length()));
       return;
     }
     if (path.equals(issuerPath + "/jwks")) {
-      requireGet(method);
+      requireGet(ex);
       send(ex, 200, "application/jwk-set+json", issuer.jwks());
       return;
     }
     switch (path) {
       case "/api/v1/trust-root" -> {
-        requireGet(method);
+        requireGet(ex);
         send(ex, 200, TrustRoot.MEDIA_TYPE, issuer.trustRootFile());
         return;
       }
@@ -373,7 +379,7 @@ public final class ApiServer implements AutoCloseable {
         return;
       }
       case "/api/v1/runs" -> {
-        requireGet(method);
+        requireGet(ex);
         List<Object> runs = new ArrayList<>();
         for (RunRecord r : store.runs(100)) {
           Map<String, Object> m = runJson(r);
@@ -387,16 +393,16 @@ public final class ApiServer implements AutoCloseable {
     }
     Matcher m;
     if ((m = ATTESTATION.matcher(path)).matches()) {
-      requireGet(method);
+      requireGet(ex);
       download(ex, m.group(1));
     } else if ((m = JOB_STEPS.matcher(path)).matches()) {
       requirePost(ex);
       step(ex, m.group(1));
     } else if ((m = JOB_LOGS.matcher(path)).matches()) {
-      requireGet(method);
+      requireGet(ex);
       logs(ex, m.group(1));
     } else if ((m = RUN.matcher(path)).matches()) {
-      requireGet(method);
+      requireGet(ex);
       run(ex, Long.parseLong(m.group(1)), m.group(2));
     } else {
       throw new OrchestratorException(Code.NOT_FOUND, "no such endpoint: " + method + " " + printable(path));
@@ -412,16 +418,20 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void requireGet(String method) {
+  /** GET or HEAD; any other method on a known path is 405 with {@code Allow}. */
+  static void requireGet(Exchange ex) {
+    String method = ex.method();
     if (!"GET".equals(method) && !"HEAD".equals(method)) {
-      throw new OrchestratorException(Code.NOT_FOUND, "this endpoint takes GET only");
+      ex.setHeader("Allow", HttpErrors.ALLOW_GET);
+      throw new OrchestratorException(Code.WRONG_METHOD, "this endpoint takes GET only");
     }
   }
 
   /** POST with a JSON Content-Type, checked before anything else (cross-site form posts stop here). */
   private static void requirePost(Exchange ex) {
     if (!"POST".equals(ex.method())) {
-      throw new OrchestratorException(Code.NOT_FOUND, "this endpoint takes POST only");
+      ex.setHeader("Allow", HttpErrors.ALLOW_POST);
+      throw new OrchestratorException(Code.WRONG_METHOD, "this endpoint takes POST only");
     }
     if (!isJson(ex.header("Content-Type"))) {
       throw new OrchestratorException(Code.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
@@ -441,7 +451,7 @@ public final class ApiServer implements AutoCloseable {
           throw tooLarge();
         }
       } catch (NumberFormatException e) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "Content-Length is not a number");
+        throw new OrchestratorException(Code.INVALID_INPUT, "Content-Length is not a number");
       }
     }
     byte[] bytes = ex.body();
@@ -451,7 +461,7 @@ public final class ApiServer implements AutoCloseable {
     try {
       return StrictJson.parseObject(bytes, MAX_BODY);
     } catch (AttestationException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "request body: " + oneLine(e.getMessage()));
+      throw new OrchestratorException(Code.INVALID_INPUT, "request body: " + oneLine(e.getMessage()));
     }
   }
 
@@ -493,12 +503,12 @@ public final class ApiServer implements AutoCloseable {
       if (e.getCause() instanceof OrchestratorException oe) {
         throw oe;
       }
-      throw new OrchestratorException(Code.STORE, "storing the attestation failed");
+      throw new OrchestratorException(Code.STORE, "storing the attestation failed", e.getCause());
     } catch (TimeoutException e) {
-      throw new OrchestratorException(Code.STORE, "storing the attestation timed out");
+      throw new OrchestratorException(Code.UNAVAILABLE, "storing the attestation timed out", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OrchestratorException(Code.STORE, "interrupted");
+      throw new OrchestratorException(Code.UNAVAILABLE, "the orchestrator is stopping", e);
     }
     attestationListener.attested(job.id(), result.storageKey(), requested);
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -536,27 +546,27 @@ public final class ApiServer implements AutoCloseable {
     try {
       list = body.requireArray("subjects");
     } catch (AttestationException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, oneLine(e.getMessage()));
+      throw new OrchestratorException(Code.INVALID_INPUT, oneLine(e.getMessage()));
     }
     if (list.isEmpty()) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "'subjects' is empty");
+      throw new OrchestratorException(Code.INVALID_INPUT, "'subjects' is empty");
     }
     if (list.size() > Attestor.MAX_SUBJECTS) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "more than " + Attestor.MAX_SUBJECTS + " subjects");
+      throw new OrchestratorException(Code.INVALID_INPUT, "more than " + Attestor.MAX_SUBJECTS + " subjects");
     }
     List<RequestedSubject> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       if (!(list.get(i) instanceof JsonObject entry)) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "subjects[" + i + "] is not an object");
+        throw new OrchestratorException(Code.INVALID_INPUT, "subjects[" + i + "] is not an object");
       }
       try {
         String name = entry.requireString("name");
         String sha256 = entry.requireObject("digest").requireString("sha256");
         out.add(new RequestedSubject(Subject.of(name, sha256), entry.optString("path")));
       } catch (AttestationException e) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "subjects[" + i + "]: " + oneLine(e.getMessage()));
+        throw new OrchestratorException(Code.INVALID_INPUT, "subjects[" + i + "]: " + oneLine(e.getMessage()));
       } catch (OrchestratorException e) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "subjects[" + i + "]: " + oneLine(e.getMessage()));
+        throw new OrchestratorException(Code.INVALID_INPUT, "subjects[" + i + "]: " + oneLine(e.getMessage()));
       }
     }
     return out;
@@ -569,7 +579,7 @@ public final class ApiServer implements AutoCloseable {
     try {
       audience = body.requireString("audience");
     } catch (AttestationException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, oneLine(e.getMessage()));
+      throw new OrchestratorException(Code.INVALID_INPUT, oneLine(e.getMessage()));
     }
     Issuer.checkStepAudience(audience);
     // A step token is an issuer signature too: same per-job bucket as attestations (nonce hygiene,
@@ -602,13 +612,13 @@ public final class ApiServer implements AutoCloseable {
       status = body.requireString("status");
       message = body.optString("message");
     } catch (AttestationException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, oneLine(e.getMessage()));
+      throw new OrchestratorException(Code.INVALID_INPUT, oneLine(e.getMessage()));
     }
     if (step.isEmpty() || step.length() > 256) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "'step' must be 1 to 256 characters");
+      throw new OrchestratorException(Code.INVALID_INPUT, "'step' must be 1 to 256 characters");
     }
     if (!STEP_STATUSES.contains(status)) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "'status' must be running, succeeded, failed or skipped");
+      throw new OrchestratorException(Code.INVALID_INPUT, "'status' must be running, succeeded, failed or skipped");
     }
     if (message != null && message.length() > 4096) {
       message = message.substring(0, 4096);
@@ -693,7 +703,7 @@ public final class ApiServer implements AutoCloseable {
       try {
         after = Long.parseLong(query.substring("after=".length()));
       } catch (NumberFormatException e) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "'after' is not a number");
+        throw new OrchestratorException(Code.INVALID_INPUT, "'after' is not a number");
       }
     }
     List<Object> lines = new ArrayList<>();

@@ -114,7 +114,8 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
       }
       watches = next;
     } catch (RuntimeException e) {
-      // A connection changed under us; the next sweep looks again.
+      // A connection changed under us; the next sweep looks again (at DEBUG: every 100 ms otherwise).
+      org.slf4j.LoggerFactory.getLogger(ConnectionGuard.class).debug("connection.sweep.skipped", e);
     }
   }
 

@@ -71,9 +71,7 @@ final class Dashboard {
     if (!asset && !FILES.containsKey(path) && !path.equals(ISSUER_PATH)) {
       return false;
     }
-    if (!"GET".equals(method) && !"HEAD".equals(method)) {
-      throw new OrchestratorException(Code.NOT_FOUND, "this endpoint takes GET only");
-    }
+    ApiServer.requireGet(ex);
     if (path.equals(ISSUER_PATH)) {
       send(ex, "application/json", issuerJson);
       return true;

@@ -26,10 +26,10 @@ public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration 
     checkTimeout("body time-out", bodyTimeout);
     checkTimeout("idle time-out", idleTimeout);
     if (maxConnections < 1 || maxConnections > 100_000) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the connection limit must be 1 to 100000, not " + maxConnections);
+      throw new OrchestratorException(Code.INVALID_INPUT, "the connection limit must be 1 to 100000, not " + maxConnections);
     }
     if (maxConnectionsPerAddress < 1 || maxConnectionsPerAddress > maxConnections) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the connection limit per client address must be 1 to "
+      throw new OrchestratorException(Code.INVALID_INPUT, "the connection limit per client address must be 1 to "
           + maxConnections + " (the total), not " + maxConnectionsPerAddress);
     }
   }
@@ -50,7 +50,7 @@ public record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration 
   private static void checkTimeout(String name, Duration d) {
     requireNonNull(d, name);
     if (d.compareTo(SHORTEST) < 0 || d.compareTo(LONGEST) > 0) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the " + name + " must be 0.1 s to 1 h, not " + d.toMillis() + " ms");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the " + name + " must be 0.1 s to 1 h, not " + d.toMillis() + " ms");
     }
   }
 }

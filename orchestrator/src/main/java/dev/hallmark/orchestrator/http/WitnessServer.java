@@ -91,7 +91,7 @@ public final class WitnessServer implements AutoCloseable {
     try {
       connector.open(); // bind now: a port in use fails here, and port 0 has its number
     } catch (Exception e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot listen on " + bind.getAddress().getHostAddress() + ":"
+      throw new OrchestratorException(Code.START_FAILED, "cannot listen on " + bind.getAddress().getHostAddress() + ":"
           + bind.getPort() + ": " + oneLine(e.getMessage()));
     }
   }
@@ -101,7 +101,7 @@ public final class WitnessServer implements AutoCloseable {
       server.start();
       guard.watch(connector);
     } catch (Exception e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot start the witness's HTTP server: " + oneLine(e.getMessage()));
+      throw new OrchestratorException(Code.START_FAILED, "cannot start the witness's HTTP server: " + oneLine(e.getMessage()));
     }
   }
 
@@ -161,25 +161,39 @@ public final class WitnessServer implements AutoCloseable {
     }
   }
 
-  private record Answer(int status, String type, String body) {}
+  /** {@code allow} is the {@code Allow} header of a 405, else null. */
+  private record Answer(int status, String type, String body, String allow) {
+    Answer(int status, String type, String body) {
+      this(status, type, body, null);
+    }
+  }
 
   private void answer(Request request, Response response, Callback callback, byte[] body) {
     try {
       Answer a;
+      String method = request.getMethod();
+      String path = request.getHttpURI().getPath();
       try {
-        a = route(request.getMethod(), request.getHttpURI().getPath(), body);
+        a = route(method, path, body);
       } catch (RuntimeException e) {
-        // Our fault (say, the state could not be written): nothing was cosigned; one line, no stack.
-        log.accept("error 500: " + oneLine(e.getMessage()));
-        a = new Answer(500, TEXT, "internal error\n");
+        // Our fault (say, the state could not be written): nothing was cosigned; one line to the
+        // client and the sink, the cause to the log.
+        int status = HttpErrors.status(e);
+        HttpErrors.log(method, path, status, e instanceof OrchestratorException oe ? oe.code() : null,
+            e instanceof OrchestratorException ? e.getMessage() : String.valueOf(e), e);
+        log.accept("error " + status + ": " + oneLine(e.getMessage()));
+        a = new Answer(status, TEXT, HttpErrors.clientMessage(e) + "\n");
+      }
+      if (a.status() >= 400 && a.status() < 500) {
+        HttpErrors.log(method, path, a.status(), null, a.body(), null);
       }
       byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
       response.setStatus(a.status());
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, a.type());
       response.getHeaders().put("X-Content-Type-Options", "nosniff");
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-      if (a.status() == 405) {
-        response.getHeaders().put(HttpHeader.ALLOW, "POST");
+      if (a.allow() != null) {
+        response.getHeaders().put(HttpHeader.ALLOW, a.allow());
       }
       boolean head = "HEAD".equals(request.getMethod());
       if (!head) {
@@ -197,7 +211,8 @@ public final class WitnessServer implements AutoCloseable {
     }
     if (path.equals("/add-checkpoint")) {
       if (!"POST".equals(method)) {
-        return refused(405, null, "add-checkpoint takes POST only");
+        Answer r = refused(405, null, "add-checkpoint takes POST only");
+        return new Answer(r.status(), r.type(), r.body(), HttpErrors.ALLOW_POST);
       }
       if (body.length > MAX_BODY) {
         return refused(413, null, "the request body is larger than " + MAX_BODY + " bytes");
@@ -205,7 +220,10 @@ public final class WitnessServer implements AutoCloseable {
       return addCheckpoint(body);
     }
     Matcher m = MONITOR.matcher(path);
-    if (m.matches() && ("GET".equals(method) || "HEAD".equals(method))) {
+    if (m.matches() && !"GET".equals(method) && !"HEAD".equals(method)) {
+      return new Answer(405, TEXT, "the checkpoint takes GET only\n", HttpErrors.ALLOW_GET);
+    }
+    if (m.matches()) {
       // tlog-witness monitoring: served straight from the durable state, so always current.
       return witness.latestCheckpoint(m.group(1))
           .map(text -> new Answer(200, TEXT, text))
@@ -248,11 +266,13 @@ public final class WitnessServer implements AutoCloseable {
         Callback callback) {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, TEXT);
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+      HttpErrors.log(request.getMethod(), request.getHttpURI().getPath(), code, null, HttpStatus.getMessage(code), cause);
       response.write(true, ByteBuffer.wrap((HttpStatus.getMessage(code) + "\n").getBytes(StandardCharsets.UTF_8)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      HttpErrors.log("-", "-", status, null, HttpStatus.getMessage(status), null);
       fields.put(HttpHeader.CONTENT_TYPE, TEXT);
       return ByteBuffer.wrap((HttpStatus.getMessage(status) + "\n").getBytes(StandardCharsets.UTF_8));
     }

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * IntakeCredential c = IntakeCredential.loadOrCreate(dataDir, new SecureRandom());
- * c.authenticate(request.header("Authorization")); // or OrchestratorException UNAUTHORIZED
+ * c.authenticate(request.header("Authorization")); // or OrchestratorException UNAUTHENTICATED
  * }</pre>
  */
 public final class IntakeCredential {
@@ -94,13 +94,13 @@ public final class IntakeCredential {
     }
   }
 
-  /** Checks an {@code Authorization} header: {@link Code#UNAUTHORIZED} unless it is {@code Bearer <credential>}. */
+  /** Checks an {@code Authorization} header: {@link Code#UNAUTHENTICATED} unless it is {@code Bearer <credential>}. */
   public void authenticate(String authorization) {
     if (authorization == null || authorization.isBlank()) {
-      throw new OrchestratorException(Code.UNAUTHORIZED, "an intake credential is required (Authorization: Bearer hmint_…)");
+      throw new OrchestratorException(Code.UNAUTHENTICATED, "an intake credential is required (Authorization: Bearer hmint_…)");
     }
     if (!BearerSecret.matches(BearerSecret.fromAuthorization(authorization), sha256)) {
-      throw new OrchestratorException(Code.UNAUTHORIZED, "the intake credential is not valid");
+      throw new OrchestratorException(Code.UNAUTHENTICATED, "the intake credential is not valid");
     }
   }
 

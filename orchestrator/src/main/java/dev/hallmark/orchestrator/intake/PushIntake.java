@@ -6,6 +6,7 @@ import dev.hallmark.attestation.AttestationException;
 import dev.hallmark.attestation.json.JsonObject;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.RunEvents;
 import dev.hallmark.orchestrator.http.ApiServer;
 import dev.hallmark.orchestrator.runner.Runner;
 import dev.hallmark.orchestrator.store.NewRun;
@@ -94,10 +95,10 @@ public final class PushIntake implements ApiServer.PushHandler {
       repository = event.requireString("repository");
       ref = event.requireString("ref");
     } catch (AttestationException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "push event: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new OrchestratorException(Code.INVALID_INPUT, "push event: " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (event.has("sha")) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "push event: 'sha' is not accepted; the orchestrator resolves 'ref' itself");
+      throw new OrchestratorException(Code.INVALID_INPUT, "push event: 'sha' is not accepted; the orchestrator resolves 'ref' itself");
     }
     checkRepositoryName(repository);
     checkRef(ref);
@@ -111,10 +112,13 @@ public final class PushIntake implements ApiServer.PushHandler {
     }
     List<RunRecord> created = new ArrayList<>();
     for (String workflow : workflows) {
-      created.add(store.createRun(new NewRun(repository, ref, sha, "push", workflow)));
+      RunRecord run = store.createRun(new NewRun(repository, ref, sha, "push", workflow));
+      RunEvents.runQueued(run);
+      created.add(run);
     }
     for (RunRecord run : created) {
       runs.execute(() -> {
+        RunEvents.runStarted(run.id());
         announce.accept("run " + run.id() + " started: " + repository + " " + ref + " " + sha.substring(0, 7) + " "
             + run.workflowPath());
         Runner.RunOutcome outcome = runner.runPushed(run, repo.path());
@@ -128,7 +132,7 @@ public final class PushIntake implements ApiServer.PushHandler {
   /** {@code owner/name}: letters, digits, {@code . _ -}, each part starting with a letter or digit. */
   public static void checkRepositoryName(String name) {
     if (name == null || !REPOSITORY.matcher(name).matches()) {
-      throw new OrchestratorException(Code.BAD_REQUEST,
+      throw new OrchestratorException(Code.INVALID_INPUT,
           "repository name must look like owner/name (letters, digits, '.', '_', '-'), not " + shown(name));
     }
   }
@@ -144,7 +148,7 @@ public final class PushIntake implements ApiServer.PushHandler {
       ok = c > 0x20 && c < 0x7f && "~^:?*[\\".indexOf(c) < 0;
     }
     if (!ok) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "push event: 'ref' must be refs/heads/<branch> or refs/tags/<tag>, not " + shown(ref));
+      throw new OrchestratorException(Code.INVALID_INPUT, "push event: 'ref' must be refs/heads/<branch> or refs/tags/<tag>, not " + shown(ref));
     }
   }
 

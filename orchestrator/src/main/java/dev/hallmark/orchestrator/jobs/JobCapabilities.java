@@ -59,20 +59,20 @@ public final class JobCapabilities {
 
   /**
    * The running job that an {@code Authorization} header's capability belongs to, or {@link
-   * Code#UNAUTHORIZED} (no/malformed/unknown capability) or {@link Code#FORBIDDEN} (job ended,
+   * Code#UNAUTHENTICATED} (no/malformed/unknown capability) or {@link Code#FORBIDDEN} (job ended,
    * capability expired). The attestation commit re-checks liveness atomically.
    */
   public JobRecord authenticate(String authorization) {
     if (authorization == null || !authorization.startsWith("Bearer ")) {
-      throw new OrchestratorException(Code.UNAUTHORIZED, "a job capability is required (Authorization: Bearer hmcap_…)");
+      throw new OrchestratorException(Code.UNAUTHENTICATED, "a job capability is required (Authorization: Bearer hmcap_…)");
     }
     String token = authorization.substring("Bearer ".length());
     if (!BearerSecret.hasShape(token, Capability.PREFIX)) {
-      throw new OrchestratorException(Code.UNAUTHORIZED, "the job capability is malformed");
+      throw new OrchestratorException(Code.UNAUTHENTICATED, "the job capability is malformed");
     }
     Optional<RunStore.JobWithHash> found = store.jobByCapabilityHash(BearerSecret.hash(token));
     if (found.isEmpty() || !BearerSecret.matches(token, found.get().capabilityHash())) {
-      throw new OrchestratorException(Code.UNAUTHORIZED, "the job capability is not valid");
+      throw new OrchestratorException(Code.UNAUTHENTICATED, "the job capability is not valid");
     }
     JobRecord job = found.get().job();
     if (!isLive(job)) {

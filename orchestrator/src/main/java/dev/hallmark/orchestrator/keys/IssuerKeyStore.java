@@ -49,6 +49,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class IssuerKeyStore {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IssuerKeyStore.class);
   static final String SUFFIX = ".key.json";
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
@@ -83,7 +84,8 @@ public final class IssuerKeyStore {
       store.createFolder();
       if (store.load().signing() == null) {
         store.createdFirstKey = store.load().keys().isEmpty();
-        store.writeKey(store.newKey(), store.now(), null);
+        String kid = store.writeKey(store.newKey(), store.now(), null);
+        LOG.info("key.created kid={} folder={}", kid, dir);
       }
     }
     store.snapshot = store.load();
@@ -129,6 +131,7 @@ public final class IssuerKeyStore {
       for (StoredKey k : before.keys()) {
         if (k.exp() == null) {
           writeFile(k.key(), k.nbf(), now, k.revokedAt());
+          LOG.info("key.rotated kid={} retired={} exp={}", kid, k.key().kid(), now);
         }
       }
       snapshot = load();
@@ -176,6 +179,8 @@ public final class IssuerKeyStore {
       for (StoredKey k : before.keys()) {
         if (k.exp() == null || k.exp() > since) {
           writeFile(k.key(), k.nbf(), Math.max(k.nbf(), since), k.revokedAt());
+          LOG.info("key.rotated kid={} retired={} exp={} reason=\"the log starts\"", kid, k.key().kid(),
+              Math.max(k.nbf(), since));
         }
       }
       snapshot = load();
@@ -212,6 +217,7 @@ public final class IssuerKeyStore {
         }
       }
       writeFile(target.key(), target.nbf(), target.exp(), at);
+      LOG.warn("key.revoked kid={} revoked_at={}", kid, at);
       snapshot = load();
       return rotated;
     }

@@ -75,6 +75,7 @@ final class BatchingSequencer implements Sequencer {
         if (closed) {
           break;
         }
+        // not closed: keep draining, so no queued entry is left without an answer
       } finally {
         batch.clear();
       }
@@ -93,8 +94,7 @@ final class BatchingSequencer implements Sequencer {
       first = storage.appendEntries(entries, leaves);
     } catch (RuntimeException e) {
       // The cause travels with each caller's failure: the attest call reports it, none is swallowed.
-      System.getLogger(BatchingSequencer.class.getName()).log(System.Logger.Level.ERROR,
-          "storing " + batch.size() + " log entries failed", e);
+      org.slf4j.LoggerFactory.getLogger(BatchingSequencer.class).error("log.append.failed entries={}", batch.size(), e);
       for (Pending p : batch) {
         p.done().completeExceptionally(new OrchestratorException(Code.STORE,
             "storing the log entry failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e));

@@ -87,7 +87,10 @@ public final class LogKey implements CheckpointSigner {
     m.put("d", Base64Strict.encodeUrl(sk)); // as an OKP JWK names it
     m.put("since", sinceIfNew);
     writeAtomically(keysDir, file, StrictJson.writePretty(m), random);
-    return new LogKey(sk, origin, sinceIfNew, true);
+    LogKey created = new LogKey(sk, origin, sinceIfNew, true);
+    org.slf4j.LoggerFactory.getLogger(LogKey.class).info("log.key.created origin={} since={} vkey={}", origin, sinceIfNew,
+        created.vkey()); // the verifier key: public, as in the trust root
+    return created;
   }
 
   @Override

@@ -150,6 +150,6 @@ public record LogSettings(List<Witness> witnesses, String quorum, Path policyFil
   }
 
   private static OrchestratorException bad(String message) {
-    return new OrchestratorException(Code.BAD_REQUEST, message);
+    return new OrchestratorException(Code.INVALID_INPUT, message);
   }
 }

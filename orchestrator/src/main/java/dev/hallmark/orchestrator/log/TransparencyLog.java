@@ -43,6 +43,7 @@ import java.util.concurrent.Future;
  * }</pre>
  */
 public final class TransparencyLog implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TransparencyLog.class);
   /** FORMATS §8.1: an entry is at most 65,535 bytes (the entry bundle's uint16 length). */
   public static final int MAX_ENTRY = 65_535;
   /** Issue 12: a new checkpoint at least this often while entries wait; also the retry pause. */
@@ -167,7 +168,7 @@ public final class TransparencyLog implements AutoCloseable {
   public CompletableFuture<String> append(byte[] entry) {
     CompletableFuture<String> proof = new CompletableFuture<>();
     if (entry.length == 0 || entry.length > MAX_ENTRY) {
-      proof.completeExceptionally(new OrchestratorException(Code.BAD_REQUEST, "a log entry is 1 to 65,535 bytes"));
+      proof.completeExceptionally(new OrchestratorException(Code.INVALID_INPUT, "a log entry is 1 to 65,535 bytes"));
       return proof;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -214,7 +215,7 @@ public final class TransparencyLog implements AutoCloseable {
             lock.wait(INTERVAL_MILLIS);
           }
         } catch (InterruptedException e) {
-          return;
+          return; // only a stopping JVM interrupts the integrator: waiters are failed by close()
         }
         if (closed) {
           return;
@@ -229,6 +230,8 @@ public final class TransparencyLog implements AutoCloseable {
       try {
         ok = round(size);
       } catch (RuntimeException e) {
+        // Kept for the attest calls' answers and logged with its cause; the next round retries.
+        LOG.error("checkpoint.failed size={} message=\"{}\"", size, e.getMessage(), e);
         failures = Map.of("the log", "could not publish a checkpoint: " + e.getMessage());
         ok = false;
       }
@@ -238,7 +241,7 @@ public final class TransparencyLog implements AutoCloseable {
           try {
             lock.wait(INTERVAL_MILLIS); // then retry, with whatever has arrived meanwhile
           } catch (InterruptedException e) {
-            return;
+            return; // as above: the JVM is stopping
           }
         }
       }
@@ -289,6 +292,11 @@ public final class TransparencyLog implements AutoCloseable {
       } catch (java.util.concurrent.ExecutionException e) {
         failed.put(w.name(), e.getCause() instanceof OrchestratorException oe ? oe.getMessage()
             : "witness " + w.name() + " failed");
+        if (!failed.get(w.name()).equals(failures.get(w.name()))) {
+          // Once per new failure, not every 250 ms round while a witness stays down.
+          LOG.warn("witness.failure witness={} size={} message=\"{}\"", w.name(), size, failed.get(w.name()),
+              e.getCause() instanceof OrchestratorException ? null : e.getCause());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
@@ -298,6 +306,9 @@ public final class TransparencyLog implements AutoCloseable {
     if (!verdict.ok()) {
       if (failed.isEmpty()) {
         failed.put("the quorum", verdict.failure().message());
+      }
+      if (!failed.equals(failures)) {
+        LOG.warn("checkpoint.unpublished size={} reason=\"{}\"", size, failed.values().iterator().next());
       }
       failures = Map.copyOf(failed);
       return false;
@@ -318,6 +329,8 @@ public final class TransparencyLog implements AutoCloseable {
       }
     }
     failures = Map.copyOf(failed);
+    LOG.info("checkpoint.published origin={} size={} cosignatures={}", signer.vkey().name(), size,
+        cosigned.signatures().size() - 1);
     return true;
   }
 

@@ -138,13 +138,13 @@ public final class Issuer {
   /** Refuses a step audience that is empty, too long, or reserved (FORMATS §2). */
   public static void checkStepAudience(String audience) {
     if (audience == null || audience.isEmpty()) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "'audience' is required");
+      throw new OrchestratorException(Code.INVALID_INPUT, "'audience' is required");
     }
     if (audience.length() > MAX_AUDIENCE_LENGTH) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "'audience' is longer than " + MAX_AUDIENCE_LENGTH + " characters");
+      throw new OrchestratorException(Code.INVALID_INPUT, "'audience' is longer than " + MAX_AUDIENCE_LENGTH + " characters");
     }
     if (audience.startsWith(RESERVED_AUDIENCE_PREFIX)) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "audiences beginning with 'hallmark:' are reserved");
+      throw new OrchestratorException(Code.INVALID_INPUT, "audiences beginning with 'hallmark:' are reserved");
     }
   }
 

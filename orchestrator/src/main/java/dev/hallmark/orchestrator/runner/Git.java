@@ -100,27 +100,27 @@ final class Git {
         StreamCapture out = StreamCapture.head(p.getInputStream(), MAX_OUTPUT, p::destroyForcibly);
         StreamCapture err = StreamCapture.tail(p.getErrorStream(), 4096);
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-          throw new OrchestratorException(Code.BAD_REQUEST, "git " + verb + " timed out");
+          throw new OrchestratorException(Code.ENVIRONMENT, "git " + verb + " timed out");
         }
         out.awaitEnd(Duration.ofSeconds(5));
         err.awaitEnd(Duration.ofSeconds(1));
         if (out.overflowed()) {
-          throw new OrchestratorException(Code.BAD_REQUEST, "git " + verb + " printed more than " + (MAX_OUTPUT >> 20) + " MiB");
+          throw new OrchestratorException(Code.INVALID_INPUT, "git " + verb + " printed more than " + (MAX_OUTPUT >> 20) + " MiB");
         }
         if (p.exitValue() != 0) {
           String msg = new String(err.bytes(), StandardCharsets.UTF_8).strip().lines().findFirst()
               .orElse("exit " + p.exitValue());
-          throw new OrchestratorException(Code.BAD_REQUEST, "git " + verb + " failed: " + msg);
+          throw new OrchestratorException(Code.INVALID_INPUT, "git " + verb + " failed: " + msg);
         }
         return new String(out.bytes(), StandardCharsets.UTF_8).strip();
       } finally {
         p.destroyForcibly(); // a no-op once it exited
       }
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot run git (is it installed?): " + e.getMessage());
+      throw new OrchestratorException(Code.CONFIG, "cannot run git (is it installed?): " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OrchestratorException(Code.BAD_REQUEST, "interrupted while running git " + verb);
+      throw new OrchestratorException(Code.UNAVAILABLE, "interrupted while running git " + verb);
     }
   }
 

@@ -151,9 +151,9 @@ record JobGraph(List<JobNode> jobs, PushFilter push) {
       PushFilter filter = push == null ? null : new PushFilter(strings(push, "branches"), strings(push, "tags"));
       return new JobGraph(nodes, filter);
     } catch (AttestationException | ClassCastException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed no valid job graph");
+      throw new OrchestratorException(Code.INVALID_INPUT, rel + " --describe printed no valid job graph");
     } catch (OrchestratorException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe printed " + e.getMessage());
+      throw new OrchestratorException(Code.INVALID_INPUT, rel + " --describe printed " + e.getMessage());
     }
   }
 
@@ -192,6 +192,6 @@ record JobGraph(List<JobNode> jobs, PushFilter push) {
   }
 
   private static OrchestratorException invalid(String what) {
-    return new OrchestratorException(Code.BAD_REQUEST, what);
+    return new OrchestratorException(Code.INVALID_INPUT, what);
   }
 }

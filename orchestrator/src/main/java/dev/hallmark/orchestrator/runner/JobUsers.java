@@ -78,7 +78,7 @@ public final class JobUsers {
       return new JobUsers(false, 0, 0, workDir, null);
     }
     if (!Files.isExecutable(Path.of(SETPRIV))) {
-      throw new OrchestratorException(Code.BAD_REQUEST,
+      throw new OrchestratorException(Code.CONFIG,
           "running as root needs " + SETPRIV + " (util-linux) to run jobs as unprivileged users");
     }
     checkRangeUnused(DEFAULT_UID_BASE, DEFAULT_UID_COUNT);
@@ -88,7 +88,7 @@ public final class JobUsers {
       Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x")); // umask-proof
       return new JobUsers(true, DEFAULT_UID_BASE, DEFAULT_UID_COUNT, root, lockFolder());
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create the job folder: " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot create the job folder: " + e.getMessage());
     }
   }
 
@@ -126,7 +126,7 @@ public final class JobUsers {
       return null;
     } catch (IOException e) {
       closeQuietly(ch);
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot lock job uid " + uid + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot lock job uid " + uid + ": " + e.getMessage());
     }
   }
 
@@ -157,7 +157,7 @@ public final class JobUsers {
           try {
             long id = Long.parseLong(f[2]);
             if (id >= base && id < (long) base + count) {
-              throw new OrchestratorException(Code.BAD_REQUEST,
+              throw new OrchestratorException(Code.CONFIG,
                   db + " names id " + id + ", inside the job uid range " + base + "-" + (base + count - 1));
             }
           } catch (NumberFormatException ignored) {
@@ -197,7 +197,7 @@ public final class JobUsers {
       }
       return target;
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot place " + jar.getFileName() + " for jobs: " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot place " + jar.getFileName() + " for jobs: " + e.getMessage());
     }
   }
 
@@ -209,7 +209,7 @@ public final class JobUsers {
     try {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot set permissions of " + dir + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot set permissions of " + dir + ": " + e.getMessage());
     }
   }
 
@@ -232,7 +232,7 @@ public final class JobUsers {
       }
     }
     if (lock == null) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "all " + count + " job uids are in use");
+      throw new OrchestratorException(Code.UNAVAILABLE, "all " + count + " job uids are in use");
     }
     live.add(uid);
     // A holder that crashed may have left processes: they end before the uid is reused. (Temporary
@@ -330,7 +330,7 @@ public final class JobUsers {
       try {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       } catch (IOException e) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "cannot set permissions of " + dir + ": " + e.getMessage());
+        throw new OrchestratorException(Code.ENVIRONMENT, "cannot set permissions of " + dir + ": " + e.getMessage());
       }
       given.add(dir);
     }
@@ -388,7 +388,7 @@ public final class JobUsers {
         }
       });
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot change the owner of " + dir + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot change the owner of " + dir + ": " + e.getMessage());
     }
   }
 

@@ -193,10 +193,10 @@ public final class LocalRun {
 
   public Result execute() {
     if (!Files.isDirectory(dir)) {
-      throw new OrchestratorException(Code.BAD_REQUEST, dir + " is not a folder");
+      throw new OrchestratorException(Code.INVALID_INPUT, dir + " is not a folder");
     }
     if (refOverride != null && !refOverride.startsWith("refs/")) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "--ref must be a full ref such as refs/heads/main, not " + refOverride);
+      throw new OrchestratorException(Code.INVALID_INPUT, "--ref must be a full ref such as refs/heads/main, not " + refOverride);
     }
     // Checked before anything is written: no sandbox, no run (unless the caller said unsafe).
     Sandbox sandbox = unsafeNoSandbox ? Sandbox.unsafeNone() : Sandbox.probe();
@@ -391,7 +391,7 @@ public final class LocalRun {
       try {
         ref = Git.run(dir, "symbolic-ref", "-q", "HEAD");
       } catch (OrchestratorException e) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "HEAD of " + dir + " is detached; name the ref with --ref");
+        throw new OrchestratorException(Code.INVALID_INPUT, "HEAD of " + dir + " is detached; name the ref with --ref");
       }
     }
     String repository = dir.getFileName().toString();
@@ -407,7 +407,7 @@ public final class LocalRun {
       Files.createDirectories(workRoot);
       copy = Files.createTempDirectory(workRoot, "source-");
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create a copy of the repository under " + workRoot);
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot create a copy of the repository under " + workRoot);
     }
     try {
       Git.run(copy, "init", "--quiet", "--initial-branch=main");
@@ -534,7 +534,7 @@ public final class LocalRun {
       Files.createDirectories(workRoot);
       repo = Files.createTempDirectory(workRoot, "snapshot-");
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create a snapshot under " + workRoot);
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot create a snapshot under " + workRoot);
     }
     Map<String, String> env = Map.of("GIT_AUTHOR_NAME", SNAPSHOT_NAME, "GIT_AUTHOR_EMAIL", SNAPSHOT_EMAIL,
         "GIT_AUTHOR_DATE", SNAPSHOT_DATE, "GIT_COMMITTER_NAME", SNAPSHOT_NAME, "GIT_COMMITTER_EMAIL", SNAPSHOT_EMAIL,
@@ -546,7 +546,7 @@ public final class LocalRun {
     String staged = Git.run(repo, gitDir, workTree, "ls-files");
     if (staged.isEmpty()) {
       deleteTree(repo);
-      throw new OrchestratorException(Code.BAD_REQUEST, dir + " holds no files to run");
+      throw new OrchestratorException(Code.INVALID_INPUT, dir + " holds no files to run");
     }
     Git.run(repo, env, gitDir, workTree, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify",
         "-m", "hallmark run snapshot of " + folder);
@@ -560,7 +560,7 @@ public final class LocalRun {
     Optional<RecordedIssuer> recorded = RecordedIssuer.read(data);
     if (recorded.isPresent()) {
       if (recorded.get().port() <= 0) {
-        throw new OrchestratorException(Code.BAD_REQUEST, data.resolve(RecordedIssuer.FILE)
+        throw new OrchestratorException(Code.CONFIG, data.resolve(RecordedIssuer.FILE)
             + " does not hold an issuer URL with a port");
       }
       return recorded.get().issuerUrl();
@@ -569,7 +569,7 @@ public final class LocalRun {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot find a free loopback port: " + e.getMessage());
+      throw new OrchestratorException(Code.START_FAILED, "cannot find a free loopback port: " + e.getMessage());
     }
     RecordedIssuer chosen = new RecordedIssuer("http://127.0.0.1:" + port + "/oidc", RecordedIssuer.Origin.LISTEN_ADDRESS);
     chosen.write(data);
@@ -588,7 +588,7 @@ public final class LocalRun {
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create the output folder " + out);
+      throw new OrchestratorException(Code.INVALID_INPUT, "cannot create the output folder " + out);
     }
   }
 
@@ -605,7 +605,7 @@ public final class LocalRun {
         throw new IOException("not a folder");
       }
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create the output folder " + folder + ": " + e.getMessage());
+      throw new OrchestratorException(Code.INVALID_INPUT, "cannot create the output folder " + folder + ": " + e.getMessage());
     }
   }
 
@@ -616,7 +616,7 @@ public final class LocalRun {
       Files.setPosixFilePermissions(tmp, PUBLIC); // bundles and trust roots are public
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot write " + target + ": " + e.getMessage());
+      throw new OrchestratorException(Code.INVALID_INPUT, "cannot write " + target + ": " + e.getMessage());
     }
   }
 
@@ -629,7 +629,7 @@ public final class LocalRun {
       Files.setPosixFilePermissions(tmp, PUBLIC);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot copy the artifact to " + target + ": " + e.getMessage());
+      throw new OrchestratorException(Code.INVALID_INPUT, "cannot copy the artifact to " + target + ": " + e.getMessage());
     }
   }
 

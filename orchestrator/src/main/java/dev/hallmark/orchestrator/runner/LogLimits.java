@@ -22,11 +22,11 @@ public record LogLimits(long bytes, long lines) {
 
   public LogLimits {
     if (bytes < MIN_BYTES || bytes > MAX_BYTES) {
-      throw new OrchestratorException(Code.BAD_REQUEST,
+      throw new OrchestratorException(Code.INVALID_INPUT,
           "--log-limit-bytes must be between " + MIN_BYTES + " and " + MAX_BYTES + ", not " + bytes);
     }
     if (lines < 1 || lines > MAX_LINES) {
-      throw new OrchestratorException(Code.BAD_REQUEST,
+      throw new OrchestratorException(Code.INVALID_INPUT,
           "--log-limit-lines must be between 1 and " + MAX_LINES + ", not " + lines);
     }
   }

@@ -69,7 +69,7 @@ final class OutputLayout {
     List<Group> groups = new ArrayList<>();
     for (int k = 1; groups.isEmpty() || !pending.isEmpty(); k++) {
       if (k > MAX_FOLDERS) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "too many output files share the name " + bundleName);
+        throw new OrchestratorException(Code.INVALID_INPUT, "too many output files share the name " + bundleName);
       }
       Path dir = k == 1 ? out : out.resolve(Integer.toString(k));
       if (k > 1 && !isUsableFolder(dir)) {
@@ -120,7 +120,7 @@ final class OutputLayout {
   static Path inside(Path dir, String name) {
     Path p = dir.resolve(name).normalize();
     if (name.isEmpty() || name.contains("/") || name.contains("\0") || !dir.equals(p.getParent())) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "refusing to write " + name + " outside " + dir);
+      throw new OrchestratorException(Code.INVALID_INPUT, "refusing to write " + name + " outside " + dir);
     }
     return p;
   }

@@ -6,6 +6,7 @@ import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.orchestrator.Orchestrator;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.RunEvents;
 import dev.hallmark.orchestrator.jobs.Capability;
 import dev.hallmark.orchestrator.secret.RepositorySecrets;
 import dev.hallmark.orchestrator.secret.SecretForms;
@@ -80,7 +81,7 @@ public final class Runner implements AutoCloseable {
       requireNonNull(secrets, "secrets");
       requireNonNull(liveLog, "liveLog");
       if (parallelism < 1) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "parallelism must be at least 1");
+        throw new OrchestratorException(Code.INVALID_INPUT, "parallelism must be at least 1");
       }
     }
 
@@ -223,8 +224,10 @@ public final class Runner implements AutoCloseable {
       return runWorkflow(run, source, checkout, run.workflowPath(), work.resolve("run-" + run.id()), true);
     } catch (RuntimeException e) {
       String reason = e instanceof OrchestratorException ? e.getMessage() : "the runner failed: " + e.getClass().getSimpleName();
+      RunEvents.fault("run", Long.toString(run.id()), e);
       try {
         orchestrator.store().finishRun(run.id(), JobRecord.FAILED, reason);
+        RunEvents.runFinished(run.id(), JobRecord.FAILED, reason);
       } catch (RuntimeException stored) {
         // the store is closed (shutting down): the restart sweep fails the run instead
       }
@@ -291,7 +294,7 @@ public final class Runner implements AutoCloseable {
   /** How long {@code --describe} may run (default 60 s); tests shorten it. */
   Runner describeTimeout(Duration limit) {
     if (limit.isNegative() || limit.isZero()) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the describe time limit must be positive");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the describe time limit must be positive");
     }
     this.describeTimeout = limit;
     return this;
@@ -342,7 +345,7 @@ public final class Runner implements AutoCloseable {
 
   private Path newWorkDir() {
     if (closed) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the runner is stopping");
+      throw new OrchestratorException(Code.UNAVAILABLE, "the runner is stopping");
     }
     Path root = users.workRoot();
     try {
@@ -351,7 +354,7 @@ public final class Runner implements AutoCloseable {
       users.traversable(dir);
       return dir;
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot create a workspace under " + root);
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot create a workspace under " + root);
     }
   }
 
@@ -421,7 +424,7 @@ public final class Runner implements AutoCloseable {
       }
       return to;
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot copy the workflow's classes: " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot copy the workflow's classes: " + e.getMessage());
     }
   }
 
@@ -464,6 +467,7 @@ public final class Runner implements AutoCloseable {
       if (onlyOnPush && (described.push() == null || !described.push().matches(run.ref()))) {
         String reason = "skipped: the workflow's push trigger does not match " + run.ref();
         orchestrator.store().finishRun(run.id(), SKIPPED, reason);
+        RunEvents.runFinished(run.id(), SKIPPED, reason);
         settings.liveLog().accept("[" + rel + "] " + reason);
         return new RunOutcome(run, SKIPPED, reason, List.of(), runDir);
       }
@@ -481,10 +485,12 @@ public final class Runner implements AutoCloseable {
       }
       String status = ok ? JobRecord.SUCCEEDED : JobRecord.FAILED;
       orchestrator.store().finishRun(run.id(), status, reason);
+      RunEvents.runFinished(run.id(), status, reason);
       return new RunOutcome(run, status, reason, jobs, runDir);
     } catch (IOException e) {
       return failRun(run, rel, runDir, "cannot create the run folder: " + e.getMessage());
     } catch (RuntimeException e) {
+      RunEvents.fault("run", Long.toString(run.id()), e);
       return failRun(run, rel, runDir, e instanceof OrchestratorException ? e.getMessage()
           : "the runner failed: " + e.getClass().getSimpleName());
     } finally {
@@ -495,8 +501,10 @@ public final class Runner implements AutoCloseable {
   private RunOutcome failRun(RunRecord run, String rel, Path runDir, String reason) {
     try {
       orchestrator.store().finishRun(run.id(), JobRecord.FAILED, reason);
+      RunEvents.runFinished(run.id(), JobRecord.FAILED, reason);
     } catch (RuntimeException e) {
       // the store is closed (the orchestrator is stopping): the restart sweep fails the run instead
+      RunEvents.unrecorded("run", Long.toString(run.id()), JobRecord.FAILED, e);
     }
     settings.liveLog().accept("[" + rel + "] " + reason);
     return new RunOutcome(run, JobRecord.FAILED, reason, List.of(), runDir);
@@ -516,7 +524,7 @@ public final class Runner implements AutoCloseable {
     try {
       p = pb.start();
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot start java for " + rel + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot start java for " + rel + ": " + e.getMessage());
     }
     live.add(p);
     try {
@@ -529,29 +537,29 @@ public final class Runner implements AutoCloseable {
       StreamCapture err = StreamCapture.tail(p.getErrorStream(), DESCRIBE_ERR_TAIL);
       boolean exited = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
       if (out.overflowed()) {
-        throw new OrchestratorException(Code.BAD_REQUEST,
+        throw new OrchestratorException(Code.INVALID_INPUT,
             rel + " --describe printed more than " + (MAX_DESCRIBE_OUTPUT >> 20) + " MiB; its processes were killed");
       }
       if (!exited) {
-        throw new OrchestratorException(Code.BAD_REQUEST,
+        throw new OrchestratorException(Code.INVALID_INPUT,
             rel + " --describe did not finish in " + seconds(limit) + "; its processes were killed");
       }
       // A child it left in the background may hold the pipes open: what was printed until now counts.
       out.awaitEnd(Duration.ofSeconds(1));
       err.awaitEnd(Duration.ofMillis(200));
       if (out.overflowed()) {
-        throw new OrchestratorException(Code.BAD_REQUEST,
+        throw new OrchestratorException(Code.INVALID_INPUT,
             rel + " --describe printed more than " + (MAX_DESCRIBE_OUTPUT >> 20) + " MiB; its processes were killed");
       }
       if (p.exitValue() != 0) {
         String line = new String(err.bytes(), StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b)
             .orElse("exit status " + p.exitValue());
-        throw new OrchestratorException(Code.BAD_REQUEST, rel + " --describe failed: " + printable(line));
+        throw new OrchestratorException(Code.INVALID_INPUT, rel + " --describe failed: " + printable(line));
       }
       return JobGraph.parse(new String(out.bytes(), StandardCharsets.UTF_8), rel);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OrchestratorException(Code.BAD_REQUEST, INTERRUPTED);
+      throw new OrchestratorException(Code.UNAVAILABLE, INTERRUPTED);
     } finally {
       killTree(p.toHandle()); // on every path: whatever it left running goes with it
       live.remove(p);
@@ -614,7 +622,7 @@ public final class Runner implements AutoCloseable {
     } catch (InterruptedException e) {
       interrupted = true;
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "a job runner failed: " + e.getCause().getClass().getSimpleName());
+      throw new OrchestratorException(Code.INTERNAL, "a job runner failed: " + e.getCause().getClass().getSimpleName());
     } finally {
       pool.shutdownNow(); // interrupts the running jobs' threads: each kills its processes and records its end
     }
@@ -658,8 +666,10 @@ public final class Runner implements AutoCloseable {
       JobRecord rec = orchestrator.createJob(run.id(), name);
       id = rec.id();
       orchestrator.store().finishJob(id, status, reason);
+      RunEvents.jobFinished(id, status, reason);
     } catch (RuntimeException e) {
-      // the orchestrator is stopping
+      // the orchestrator is stopping: the restart sweep fails the job instead
+      RunEvents.unrecorded("job", run.id() + "/" + name, status, e);
     }
     return new JobOutcome(name, id, status, reason, null);
   }
@@ -691,7 +701,7 @@ public final class Runner implements AutoCloseable {
       masker.add(cap.reveal());
       ProcessBuilder pb = jvm(lease, mainClass, cp, ws, "--job", node.name());
       if (closed) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "the orchestrator is stopping");
+        throw new OrchestratorException(Code.UNAVAILABLE, "the orchestrator is stopping");
       }
       p = pb.start();
       live.add(p);
@@ -734,14 +744,17 @@ public final class Runner implements AutoCloseable {
       }
     } catch (OrchestratorException e) {
       reason = e.getMessage();
+      RunEvents.fault("job", job.id(), e);
     } catch (IOException e) {
       reason = "cannot start the job process: " + e.getMessage();
+      RunEvents.fault("job", job.id(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reason = INTERRUPTED;
     } catch (RuntimeException e) {
       // Recorded like any failure: a job is never left running by a fault of the runner.
       reason = "the runner failed: " + e.getClass().getSimpleName();
+      RunEvents.fault("job", job.id(), e);
     } finally {
       if (p != null) {
         killTree(p.toHandle());

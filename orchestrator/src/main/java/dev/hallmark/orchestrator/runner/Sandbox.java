@@ -56,7 +56,7 @@ public final class Sandbox {
 
     public Limits {
       if (processes < 16 || openFiles < 64 || fileSizeBytes < 1 << 20 || cpuSeconds < 0) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "sandbox limits out of range");
+        throw new OrchestratorException(Code.INVALID_INPUT, "sandbox limits out of range");
       }
     }
 
@@ -92,7 +92,7 @@ public final class Sandbox {
    */
   public static Sandbox probe() {
     if (!Files.isExecutable(Path.of(BWRAP))) {
-      throw new OrchestratorException(Code.BAD_REQUEST, BWRAP + " is missing; " + INSTALL_HINT);
+      throw new OrchestratorException(Code.CONFIG, BWRAP + " is missing; " + INSTALL_HINT);
     }
     Sandbox s = new Sandbox(true, List.of());
     List<String> cmd = new ArrayList<>();
@@ -122,7 +122,7 @@ public final class Sandbox {
       Thread.currentThread().interrupt();
       why = "interrupted";
     }
-    throw new OrchestratorException(Code.BAD_REQUEST, "bubblewrap does not work here (" + why + "); " + INSTALL_HINT);
+    throw new OrchestratorException(Code.CONFIG, "bubblewrap does not work here (" + why + "); " + INSTALL_HINT);
   }
 
   /** No sandbox at all ({@code --unsafe-no-sandbox}): every run records that it ran without one. */
@@ -229,7 +229,7 @@ public final class Sandbox {
     try {
       return p.toRealPath().toString();
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot give " + p + " to a sandbox: " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot give " + p + " to a sandbox: " + e.getMessage());
     }
   }
 }

@@ -25,18 +25,18 @@ public final class SdkJar {
     if (override != null && !override.isEmpty()) {
       Path p = Path.of(override).toAbsolutePath();
       if (!Files.isRegularFile(p)) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "HALLMARK_SDK_JAR " + p + " is not a file");
+        throw new OrchestratorException(Code.CONFIG, "HALLMARK_SDK_JAR " + p + " is not a file");
       }
       return p;
     }
     byte[] bytes;
     try (InputStream in = SdkJar.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "the SDK jar is missing from the orchestrator jar; rebuild it");
+        throw new OrchestratorException(Code.CONFIG, "the SDK jar is missing from the orchestrator jar; rebuild it");
       }
       bytes = in.readAllBytes();
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot read the bundled SDK jar: " + e.getMessage());
+      throw new OrchestratorException(Code.CONFIG, "cannot read the bundled SDK jar: " + e.getMessage());
     }
     String name = "hallmark-sdk-" + Sha256.hex(Sha256.of(bytes)).substring(0, 16) + ".jar";
     Path dir = dataDir.resolve("sdk");
@@ -49,7 +49,7 @@ public final class SdkJar {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot extract the SDK jar into " + dir + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot extract the SDK jar into " + dir + ": " + e.getMessage());
     }
     return target;
   }

@@ -60,7 +60,7 @@ final class WorkflowCompiler {
     this.users = users;
     this.sdkJar = sdkJar;
     if (timeout.isNegative() || timeout.isZero() || timeout.toSeconds() > 3600) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the compile time limit must be 1 s to 1 h");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the compile time limit must be 1 s to 1 h");
     }
     this.timeout = timeout;
   }
@@ -111,9 +111,9 @@ final class WorkflowCompiler {
       Files.createDirectories(copy.getParent());
       Files.copy(in, copy);
     } catch (OrchestratorException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, rel + " is not a regular file of the commit");
+      throw new OrchestratorException(Code.INVALID_INPUT, rel + " is not a regular file of the commit");
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot compile " + rel + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot compile " + rel + ": " + e.getMessage());
     }
     Path a = archive;
     run(work, rel, a == null ? List.of() : List.of("-J-XX:SharedArchiveFile=" + a));
@@ -122,11 +122,11 @@ final class WorkflowCompiler {
     try (Stream<Path> s = Files.walk(classes)) {
       Path cls = s.filter(p -> p.getFileName().toString().equals(stem + ".class")
               && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).findFirst()
-          .orElseThrow(() -> new OrchestratorException(Code.BAD_REQUEST, rel + " declares no top-level class named " + stem));
+          .orElseThrow(() -> new OrchestratorException(Code.INVALID_INPUT, rel + " declares no top-level class named " + stem));
       String name = classes.relativize(cls).toString();
       return name.substring(0, name.length() - ".class".length()).replace('/', '.');
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot read the classes of " + rel);
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot read the classes of " + rel);
     }
   }
 
@@ -134,12 +134,12 @@ final class WorkflowCompiler {
   private void run(Path work, String rel, List<String> jvmExtra) {
     Path javac = Path.of(System.getProperty("java.home"), "bin", "javac");
     if (!Files.isExecutable(javac)) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "no Java compiler: run the orchestrator on a JDK, not a JRE");
+      throw new OrchestratorException(Code.CONFIG, "no Java compiler: run the orchestrator on a JDK, not a JRE");
     }
     try {
       Files.createDirectories(work.resolve("classes"));
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot compile " + rel + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot compile " + rel + ": " + e.getMessage());
     }
     List<String> cmd = new ArrayList<>(List.of(javac.toString(), "-J-Xmx" + HEAP, "-J-XX:+UseSerialGC",
         "-J-XX:TieredStopAtLevel=1", "-J-Xshare:auto", "-J-XX:-UsePerfData", "-J-Xlog:disable", "-J-Duser.language=en"));
@@ -170,7 +170,7 @@ final class WorkflowCompiler {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         Runner.killTree(p.toHandle());
         p.waitFor(10, TimeUnit.SECONDS);
-        throw new OrchestratorException(Code.BAD_REQUEST,
+        throw new OrchestratorException(Code.INVALID_INPUT,
             rel + " did not compile within " + timeout.toSeconds() + " s (the compile time limit); the compiler was stopped");
       }
       output = out.get(10, TimeUnit.SECONDS);
@@ -178,18 +178,18 @@ final class WorkflowCompiler {
         return;
       }
       if (p.exitValue() > 128) {
-        throw new OrchestratorException(Code.BAD_REQUEST, rel + " did not compile: the compiler was killed by signal "
+        throw new OrchestratorException(Code.INVALID_INPUT, rel + " did not compile: the compiler was killed by signal "
             + (p.exitValue() - 128) + " (the compile limits: " + HEAP + " heap, " + 2 * timeout.toSeconds() + " s CPU)");
       }
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot start javac for " + rel + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot start javac for " + rel + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OrchestratorException(Code.BAD_REQUEST, "interrupted while compiling " + rel);
+      throw new OrchestratorException(Code.UNAVAILABLE, "interrupted while compiling " + rel);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot read the compiler's output for " + rel);
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot read the compiler's output for " + rel);
     }
-    throw new OrchestratorException(Code.BAD_REQUEST, "compile error: " + firstError(output, rel));
+    throw new OrchestratorException(Code.INVALID_INPUT, "compile error: " + firstError(output, rel));
   }
 
   /** {@code <file>:<line>: <message>} of javac's first error, from its plain-text output. */

@@ -150,13 +150,13 @@ public final class WorkspaceFiles {
     try {
       ds = Files.newDirectoryStream(dir);
     } catch (IOException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "cannot open the folder " + dir + ": " + e.getMessage());
+      throw new OrchestratorException(Code.ENVIRONMENT, "cannot open the folder " + dir + ": " + e.getMessage());
     }
     if (ds instanceof SecureDirectoryStream<Path> s) {
       return s;
     }
     closeQuietly(ds);
-    throw new OrchestratorException(Code.BAD_REQUEST, "this platform cannot open files without following links");
+    throw new OrchestratorException(Code.CONFIG, "this platform cannot open files without following links");
   }
 
   private static List<String> components(String relative) {
@@ -180,7 +180,7 @@ public final class WorkspaceFiles {
   }
 
   private static OrchestratorException refuse(String relative, String why) {
-    return new OrchestratorException(Code.BAD_REQUEST, "refusing to copy " + relative + " out of the workspace: it " + why);
+    return new OrchestratorException(Code.INVALID_INPUT, "refusing to copy " + relative + " out of the workspace: it " + why);
   }
 
   private static void closeQuietly(java.io.Closeable c) {

@@ -88,7 +88,7 @@ public final class DeclaredSecrets implements SecretSource {
     String v = checkValue(name, value);
     return update(repository, secrets -> {
       if (!secrets.containsKey(name) && secrets.size() >= MAX_SECRETS) {
-        throw new OrchestratorException(Code.BAD_REQUEST, repository + " already has " + MAX_SECRETS
+        throw new OrchestratorException(Code.INVALID_INPUT, repository + " already has " + MAX_SECRETS
             + " secrets, the most a repository may have; remove one first");
       }
       return secrets.put(name, v) == null;
@@ -218,31 +218,31 @@ public final class DeclaredSecrets implements SecretSource {
 
   public static void checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "secret name must be 1 to " + MAX_NAME_LENGTH
+      throw new OrchestratorException(Code.INVALID_INPUT, "secret name must be 1 to " + MAX_NAME_LENGTH
           + " of A-Z 0-9 _ (no digit first), not " + shown(name));
     }
   }
 
-  /** The value as a string, or {@link Code#BAD_REQUEST} saying which rule it breaks (never showing it). */
+  /** The value as a string, or {@link Code#INVALID_INPUT} saying which rule it breaks (never showing it). */
   static String checkValue(String name, byte[] value) {
     if (value == null || value.length == 0) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the value of " + name + " is empty");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the value of " + name + " is empty");
     }
     if (value.length > MAX_VALUE_BYTES) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the value of " + name + " is longer than " + MAX_VALUE_BYTES + " bytes");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the value of " + name + " is longer than " + MAX_VALUE_BYTES + " bytes");
     }
     String v;
     try {
       v = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
     } catch (CharacterCodingException e) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the value of " + name + " is not valid UTF-8");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the value of " + name + " is not valid UTF-8");
     }
     if (v.indexOf('\0') >= 0) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the value of " + name + " holds a NUL character");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the value of " + name + " holds a NUL character");
     }
     if (v.length() < MIN_VALUE_LENGTH) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the value of " + name + " is shorter than " + MIN_VALUE_LENGTH
+      throw new OrchestratorException(Code.INVALID_INPUT, "the value of " + name + " is shorter than " + MIN_VALUE_LENGTH
           + " characters; log masking ignores shorter values, so it would show in logs");
     }
     return v;

@@ -9,11 +9,11 @@ public record NewRun(String repository, String ref, String sha, String event, St
   public NewRun {
     for (String[] f : new String[][] {{"repository", repository}, {"ref", ref}, {"event", event}, {"workflowPath", workflowPath}}) {
       if (f[1] == null || f[1].isEmpty()) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "run " + f[0] + " is missing");
+        throw new OrchestratorException(Code.INVALID_INPUT, "run " + f[0] + " is missing");
       }
     }
     if (!Hex.isLowerHex(sha, 40)) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "run sha is not 40 lowercase hex characters");
+      throw new OrchestratorException(Code.INVALID_INPUT, "run sha is not 40 lowercase hex characters");
     }
   }
 }

@@ -97,7 +97,7 @@ public final class PostgresStore extends SqlStore {
             log.warn("store.transaction-retried attempt={} sqlstate={}", attempt, e.getSQLState(), e);
             continue;
           }
-          throw new OrchestratorException(Code.STORE, "database write failed: " + oneLine(e));
+          throw new OrchestratorException(Code.STORE, "database write failed: " + oneLine(e), e);
         } catch (RuntimeException e) {
           rollbackQuietly(c);
           throw e;
@@ -118,7 +118,7 @@ public final class PostgresStore extends SqlStore {
     try (Connection c = pool.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw new OrchestratorException(Code.STORE, "database read failed: " + oneLine(e));
+      throw new OrchestratorException(Code.STORE, "database read failed: " + oneLine(e), e);
     }
   }
 

@@ -24,7 +24,7 @@ public record PostgresTarget(String url, String jdbcUrl, String user, String pas
 
   public PostgresTarget {
     if (url == null || jdbcUrl == null) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "the database URL is missing");
+      throw new OrchestratorException(Code.INVALID_INPUT, "the database URL is missing");
     }
   }
 
@@ -101,7 +101,7 @@ public record PostgresTarget(String url, String jdbcUrl, String user, String pas
   }
 
   private static OrchestratorException bad(String message) {
-    return new OrchestratorException(Code.BAD_REQUEST, message);
+    return new OrchestratorException(Code.INVALID_INPUT, message);
   }
 
   @Override

@@ -424,7 +424,7 @@ abstract class SqlStore implements Store {
       } catch (RuntimeException e) {
         log.error("store.group-commit-failed bundles={}", batch.size(), e);
         for (Pending p : batch) {
-          p.done().completeExceptionally(new OrchestratorException(Code.STORE, "storing the attestation failed"));
+          p.done().completeExceptionally(new OrchestratorException(Code.STORE, "storing the attestation failed", e));
         }
       } finally {
         batch.clear();

@@ -66,7 +66,7 @@ public final class SqliteStore extends SqlStore {
         return result;
       } catch (SQLException e) {
         rollbackQuietly();
-        throw new OrchestratorException(Code.STORE, "database write failed: " + oneLine(e));
+        throw new OrchestratorException(Code.STORE, "database write failed: " + oneLine(e), e);
       } catch (RuntimeException e) {
         rollbackQuietly();
         throw e;
@@ -80,7 +80,7 @@ public final class SqliteStore extends SqlStore {
       try {
         return work.run(reader);
       } catch (SQLException e) {
-        throw new OrchestratorException(Code.STORE, "database read failed: " + oneLine(e));
+        throw new OrchestratorException(Code.STORE, "database read failed: " + oneLine(e), e);
       }
     }
   }

@@ -84,16 +84,16 @@ public final class Witness {
     this.state = requireNonNull(state, "state");
     this.clock = requireNonNull(clock, "clock");
     if (logKeys.isEmpty()) {
-      throw new OrchestratorException(Code.BAD_REQUEST, "a witness needs at least one --log key");
+      throw new OrchestratorException(Code.INVALID_INPUT, "a witness needs at least one --log key");
     }
     Map<String, List<NoteKey>> byOrigin = new LinkedHashMap<>();
     for (NoteKey k : logKeys) {
       if (k.type() != NoteKey.TYPE_ED25519) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "--log " + k + " is not a log's checkpoint key (signature type 0x01)");
+        throw new OrchestratorException(Code.INVALID_INPUT, "--log " + k + " is not a log's checkpoint key (signature type 0x01)");
       }
       List<NoteKey> keys = byOrigin.computeIfAbsent(k.name(), n -> new ArrayList<>());
       if (keys.stream().anyMatch(other -> other.toString().equals(k.toString()))) {
-        throw new OrchestratorException(Code.BAD_REQUEST, "--log " + k + " is given twice");
+        throw new OrchestratorException(Code.INVALID_INPUT, "--log " + k + " is given twice");
       }
       keys.add(k);
     }

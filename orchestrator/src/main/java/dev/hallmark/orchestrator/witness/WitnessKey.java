@@ -64,14 +64,14 @@ public final class WitnessKey {
     boolean created = false;
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       if (name == null) {
-        throw new OrchestratorException(Code.BAD_REQUEST, file + " does not exist; give --name to create a witness key");
+        throw new OrchestratorException(Code.INVALID_INPUT, file + " does not exist; give --name to create a witness key");
       }
       checkName(name);
       created = create(file, name, requireNonNull(random, "random"));
     }
     WitnessKey key = read(file, created);
     if (name != null && !name.equals(key.name())) {
-      throw new OrchestratorException(Code.BAD_REQUEST, file + " is the key of " + key.name() + ", not " + name);
+      throw new OrchestratorException(Code.INVALID_INPUT, file + " is the key of " + key.name() + ", not " + name);
     }
     return key;
   }
@@ -84,7 +84,7 @@ public final class WitnessKey {
   /** signed-note: non-empty, no Unicode space, no '+'; and printable ASCII, as names are shown in logs and docs. */
   static void checkName(String name) {
     if (!NoteKey.isKeyName(name) || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new OrchestratorException(Code.BAD_REQUEST,
+      throw new OrchestratorException(Code.INVALID_INPUT,
           "--name must be a key name such as witness1.example.com (printable ASCII, no space or '+')");
     }
   }

@@ -614,4 +614,73 @@ class ApiServerTest {
     assertEquals(404, get("/api/v1/attestations/" + "0".repeat(64)).status());
     assertEquals(404, get("/api/v1/runs/999").status());
   }
+
+  @Test
+  void wrongMethodOnAKnownPathIs405WithAllow() throws Exception {
+    for (String path : List.of("/api/v1/trust-root", "/api/v1/runs", "/api/v1/runs/" + run.id(),
+        "/oidc/jwks", "/oidc/.well-known/openid-configuration", "/api/v1/jobs/" + job.id() + "/logs")) {
+      RawHttp.Response r = RawHttp.request(orchestrator.port(), "DELETE", path, Map.of("Host", host()), null);
+      assertEquals(405, r.status(), path);
+      assertEquals("GET, HEAD", r.header("Allow"), path);
+      assertTrue(r.text().startsWith("{\"error\":"), path);
+    }
+    for (String path : List.of("/api/v1/attestations", "/api/v1/oidc/token", "/api/v1/events/push",
+        "/api/v1/jobs/" + job.id() + "/steps")) {
+      RawHttp.Response r = get(path);
+      assertEquals(405, r.status(), path);
+      assertEquals("POST", r.header("Allow"), path);
+    }
+    // An unknown path stays 404, whatever the method; a known one with its method is not 405.
+    assertEquals(404, RawHttp.request(orchestrator.port(), "DELETE", "/api/v1/nope", Map.of("Host", host()), null).status());
+    assertNull(get("/api/v1/runs").header("Allow"));
+  }
+
+  @Test
+  void aServerFaultIs500WithOneLineForTheClientAndItsCauseInTheLog() throws Exception {
+    orchestrator.store().close(); // the database is gone under a running server
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream err = System.err;
+    RawHttp.Response r;
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      r = get("/api/v1/runs/" + run.id());
+    } finally {
+      System.setErr(err);
+    }
+    assertEquals(500, r.status());
+    assertEquals(1, r.text().lines().count(), r.text());
+    assertFalse(r.text().contains("Exception") || r.text().contains("\tat "), r.text());
+    String log = captured.toString(StandardCharsets.UTF_8);
+    List<String> lines = log.lines().toList();
+    int at = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains("ERROR") && lines.get(i).contains("request.error method=GET path=/api/v1/runs/"
+          + run.id() + " status=500 code=STORE")) {
+        at = i;
+      }
+    }
+    assertTrue(at >= 0, log);
+    // The cause follows the line: the exception and where it was thrown.
+    assertTrue(lines.get(at + 1).startsWith("dev.hallmark.orchestrator.OrchestratorException: the store is closed"), log);
+    assertTrue(lines.get(at + 2).startsWith("\tat dev.hallmark.orchestrator.store."), log);
+  }
+
+  @Test
+  void everyRefusedRequestIsOneLogLineWithItsCodeAndNoCapability() throws Exception {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream err = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      orchestrator.finishJob(job.id(), JobRecord.SUCCEEDED, null);
+      assertEquals(403, postJson("/api/v1/attestations", capability, attestBody("a", "0".repeat(64))).status());
+      assertEquals(401, postJson("/api/v1/attestations", null, attestBody("a", "0".repeat(64))).status());
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(log.contains("WARN HttpErrors - request.error method=POST path=/api/v1/attestations status=403 code=FORBIDDEN"), log);
+    assertTrue(log.contains("request.error method=POST path=/api/v1/attestations status=401 code=UNAUTHENTICATED"), log);
+    assertFalse(log.contains(capability.reveal()), "a capability reached the log");
+    assertFalse(log.contains("\tat "), "a caller's fault is logged without a stack trace: " + log);
+  }
 }

@@ -140,7 +140,8 @@ class DashboardTest {
     for (String method : List.of("POST", "PUT", "DELETE", "OPTIONS")) {
       for (String path : List.of("/", "/index.html", "/assets/app.js", "/api/v1/issuer")) {
         RawHttp.Response r = request(method, path);
-        assertEquals(404, r.status(), method + " " + path);
+        assertEquals(405, r.status(), method + " " + path);
+        assertEquals("GET, HEAD", r.header("Allow"), method + " " + path);
         assertEquals("application/json", r.header("Content-Type"), method + " " + path);
         assertNull(r.header("Content-Security-Policy"), "no page is served for " + method + " " + path);
       }

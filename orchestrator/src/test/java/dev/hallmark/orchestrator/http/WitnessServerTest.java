@@ -374,6 +374,11 @@ class WitnessServerTest {
     assertEquals("POST", getAdd.headers().firstValue("Allow").orElse(null));
     assertEquals(404, get("/").statusCode());
     assertEquals(404, get("/api/v1/trust-root").statusCode());
+    HttpResponse<String> postMonitor = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+        + "/" + "ab".repeat(32) + "/checkpoint")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, postMonitor.statusCode());
+    assertEquals("GET, HEAD", postMonitor.headers().firstValue("Allow").orElse(null));
   }
 
   // ---- concurrency and restarts -------------------------------------------------------------
@@ -473,7 +478,7 @@ class WitnessServerTest {
     NoteKey notALog = NoteKey.of(ORIGIN, NoteKey.TYPE_COSIGNATURE_V1, log.logVkey.publicKey());
     OrchestratorException e = assertThrows(OrchestratorException.class,
         () -> new Witness(key, List.of(notALog), state, Clock.systemUTC()));
-    assertEquals(OrchestratorException.Code.BAD_REQUEST, e.code());
+    assertEquals(OrchestratorException.Code.INVALID_INPUT, e.code());
   }
 
   @Test

@@ -38,7 +38,7 @@ class IntakeCredentialTest {
     String value = Files.readString(data.resolve(IntakeCredential.FILE)).strip();
     for (String header : new String[] {null, "", "Bearer ", "Bearer hmint_" + "A".repeat(43), value, "Basic " + value}) {
       OrchestratorException e = assertThrows(OrchestratorException.class, () -> c.authenticate(header));
-      assertEquals(Code.UNAUTHORIZED, e.code());
+      assertEquals(Code.UNAUTHENTICATED, e.code());
     }
   }
 

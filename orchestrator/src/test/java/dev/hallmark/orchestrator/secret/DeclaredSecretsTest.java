@@ -103,7 +103,7 @@ class DeclaredSecretsTest {
   @Test
   void namesFollowTheRule() {
     for (String bad : new String[] {"", "deploy_token", "1TOKEN", "DEPLOY-TOKEN", "A B", "É", "X".repeat(129)}) {
-      assertEquals(Code.BAD_REQUEST, refusal(() -> store().set("acme/app", bad, utf8(VALUE))), bad);
+      assertEquals(Code.INVALID_INPUT, refusal(() -> store().set("acme/app", bad, utf8(VALUE))), bad);
     }
     store().set("acme/app", "_X", utf8(VALUE));
     store().set("acme/app", "X".repeat(128), utf8(VALUE));
@@ -113,7 +113,7 @@ class DeclaredSecretsTest {
   @Test
   void repositoryNamesFollowTheIntakeRule() {
     for (String bad : new String[] {"../etc", "acme", "acme/../x", ".x/app", "acme/app/x", "acme/.app"}) {
-      assertEquals(Code.BAD_REQUEST, refusal(() -> store().set(bad, "DEPLOY_TOKEN", utf8(VALUE))), bad);
+      assertEquals(Code.INVALID_INPUT, refusal(() -> store().set(bad, "DEPLOY_TOKEN", utf8(VALUE))), bad);
       assertTrue(store().of(bad).values().isEmpty(), "a name that cannot have secrets has none: " + bad);
     }
     assertFalse(Files.exists(data.resolve("etc.json")));
@@ -121,13 +121,13 @@ class DeclaredSecretsTest {
 
   @Test
   void valuesAreEightCharactersTo64KiBOfUtf8WithoutNul() {
-    assertEquals(Code.BAD_REQUEST, refusal(() -> store().set("acme/app", "X", new byte[0])));
-    assertEquals(Code.BAD_REQUEST, refusal(() -> store().set("acme/app", "X", utf8("1234567"))));
-    assertEquals(Code.BAD_REQUEST, refusal(() -> store().set("acme/app", "X", utf8("\u00e9".repeat(7)))),
+    assertEquals(Code.INVALID_INPUT, refusal(() -> store().set("acme/app", "X", new byte[0])));
+    assertEquals(Code.INVALID_INPUT, refusal(() -> store().set("acme/app", "X", utf8("1234567"))));
+    assertEquals(Code.INVALID_INPUT, refusal(() -> store().set("acme/app", "X", utf8("\u00e9".repeat(7)))),
         "7 characters in 14 bytes are still too short to mask");
-    assertEquals(Code.BAD_REQUEST, refusal(() -> store().set("acme/app", "X", utf8("abcd\0efgh"))));
-    assertEquals(Code.BAD_REQUEST, refusal(() -> store().set("acme/app", "X", new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', (byte) 0xff})));
-    assertEquals(Code.BAD_REQUEST, refusal(() -> store().set("acme/app", "X", new byte[DeclaredSecrets.MAX_VALUE_BYTES + 1])));
+    assertEquals(Code.INVALID_INPUT, refusal(() -> store().set("acme/app", "X", utf8("abcd\0efgh"))));
+    assertEquals(Code.INVALID_INPUT, refusal(() -> store().set("acme/app", "X", new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', (byte) 0xff})));
+    assertEquals(Code.INVALID_INPUT, refusal(() -> store().set("acme/app", "X", new byte[DeclaredSecrets.MAX_VALUE_BYTES + 1])));
     store().set("acme/app", "EIGHT", utf8("12345678"));
     store().set("acme/app", "MAX", utf8("m".repeat(DeclaredSecrets.MAX_VALUE_BYTES)));
     store().set("acme/app", "LINES", utf8("-----BEGIN KEY-----\nabc\n-----END KEY-----\n"));
@@ -140,7 +140,7 @@ class DeclaredSecretsTest {
     for (int i = 0; i < DeclaredSecrets.MAX_SECRETS; i++) {
       store().set("acme/app", "S" + i, utf8(VALUE));
     }
-    assertEquals(Code.BAD_REQUEST, refusal(() -> store().set("acme/app", "ONE_MORE", utf8(VALUE))));
+    assertEquals(Code.INVALID_INPUT, refusal(() -> store().set("acme/app", "ONE_MORE", utf8(VALUE))));
     store().set("acme/app", "S0", utf8(VALUE + "-replaced")); // replacing is not adding
     assertEquals(DeclaredSecrets.MAX_SECRETS, store().names("acme/app").size());
   }

@@ -38,7 +38,7 @@ class PostgresTargetTest {
     for (String url : new String[] {"postgresql://ci:hunter2@db/hallmark", "postgresql://db/hallmark?password=hunter2",
         "jdbc:postgresql://db/hallmark?sslmode=require&PASSWORD=x"}) {
       OrchestratorException e = assertThrows(OrchestratorException.class, () -> PostgresTarget.parse(url, null, Map.of()));
-      assertEquals(Code.BAD_REQUEST, e.code());
+      assertEquals(Code.INVALID_INPUT, e.code());
       assertFalse(e.getMessage().contains("hunter2"), "the password is echoed");
     }
   }
@@ -48,7 +48,7 @@ class PostgresTargetTest {
     for (String url : new String[] {"mysql://db/hallmark", "/var/lib/hallmark.db", "postgresql:///hallmark",
         "postgresql://db", "postgresql://db/", "postgresql://db/a/b", "postgresql://db:port/x", ""}) {
       OrchestratorException e = assertThrows(OrchestratorException.class, () -> PostgresTarget.parse(url, null, Map.of()), url);
-      assertEquals(Code.BAD_REQUEST, e.code(), url);
+      assertEquals(Code.INVALID_INPUT, e.code(), url);
       assertEquals(1, e.getMessage().lines().count(), url);
     }
   }
@@ -61,9 +61,9 @@ class PostgresTargetTest {
     assertFalse(t.toString().contains("s3cret"));
     assertEquals("from-env", PostgresTarget.parse("postgresql://ci@db/hallmark", null, Map.of("PGPASSWORD", "from-env")).password());
     Path empty = Files.writeString(dir.resolve("empty"), "");
-    assertEquals(Code.BAD_REQUEST, assertThrows(OrchestratorException.class,
+    assertEquals(Code.INVALID_INPUT, assertThrows(OrchestratorException.class,
         () -> PostgresTarget.parse("postgresql://db/h", empty, Map.of())).code());
-    assertEquals(Code.BAD_REQUEST, assertThrows(OrchestratorException.class,
+    assertEquals(Code.INVALID_INPUT, assertThrows(OrchestratorException.class,
         () -> PostgresTarget.parse("postgresql://db/h", dir.resolve("missing"), Map.of())).code());
   }
 
