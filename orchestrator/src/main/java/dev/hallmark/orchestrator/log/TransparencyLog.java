@@ -67,6 +67,12 @@ public final class TransparencyLog implements AutoCloseable {
   /** Entries waiting for a published checkpoint, by index; guarded by {@link #lock}. */
   private final TreeMap<Long, List<Waiter>> waiters = new TreeMap<>();
   private volatile Published published;
+  /**
+   * The published checkpoint does not meet the current policy (serve restarted with other
+   * witnesses or another quorum): the same tree is cosigned again, or monitors holding the new
+   * trust root would refuse the served checkpoint until the next entry.
+   */
+  private volatile boolean stale;
   /** Why each witness failed in the latest round (empty after a round that met the quorum). */
   private volatile Map<String, String> failures = Map.of();
   private volatile boolean closed;
@@ -141,6 +147,7 @@ public final class TransparencyLog implements AutoCloseable {
             + cp.size() + " entries; refusing to sign an inconsistent one");
       }
       published = new Published(cp.size(), cp, text.get().getBytes(StandardCharsets.UTF_8));
+      stale = !policy.verify(cp, clock.instant().getEpochSecond()).ok();
     }
   }
 
@@ -210,7 +217,7 @@ public final class TransparencyLog implements AutoCloseable {
       long size;
       synchronized (lock) {
         try {
-          while (!closed && incoming.isEmpty() && published != null && tree.size() == published.size()) {
+          while (!closed && incoming.isEmpty() && published != null && tree.size() == published.size() && !stale) {
             expireWaiters();
             lock.wait(INTERVAL_MILLIS);
           }
@@ -318,6 +325,7 @@ public final class TransparencyLog implements AutoCloseable {
     Published p = new Published(size, cosigned, text.getBytes(StandardCharsets.UTF_8));
     synchronized (lock) {
       published = p;
+      stale = false;
       Iterator<Map.Entry<Long, List<Waiter>>> it = waiters.headMap(size).entrySet().iterator();
       while (it.hasNext()) {
         Map.Entry<Long, List<Waiter>> e = it.next();

@@ -117,6 +117,10 @@ public final class WitnessClient implements Cosigner {
       return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       throw fail("did not answer within " + requestTimeout.toSeconds() + " s");
+    } catch (java.net.ConnectException e) {
+      // The JDK's client says nothing more than its class name: say it in words (nothing listens,
+      // or the host cannot be reached).
+      throw fail("did not answer (could not connect" + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
     } catch (IOException e) {
       throw fail("did not answer (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
     } catch (InterruptedException e) {

@@ -153,6 +153,33 @@ class TransparencyLogTest {
   }
 
   @Test
+  void aRestartWithWitnessesAddedCosignsThePublishedTreeAgainToTheNewQuorum() throws Exception {
+    LogKey key = key();
+    try (Store store = Store.open(data.resolve("db"), Clock.systemUTC());
+        TransparencyLog log = start(store, key, LogSettings.defaults())) {
+      log.append(entry(0)).join();
+      log.append(entry(1)).join();
+    }
+    try (FakeWitness w = FakeWitness.start("w1.witness.test", key.vkey().publicKey());
+        Store store = Store.open(data.resolve("db"), Clock.systemUTC());
+        TransparencyLog log = start(store, key, witnesses("1", Duration.ofSeconds(10), w))) {
+      // No new entry: the checkpoint published under quorum none must still come to meet quorum 1.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      Checkpoint served = null;
+      while (System.nanoTime() < deadline) {
+        served = Checkpoint.parseSigned(new String(log.checkpoint().orElseThrow(), StandardCharsets.UTF_8));
+        if (log.policy().verify(served, System.currentTimeMillis() / 1000).ok()) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      assertTrue(log.policy().verify(served, System.currentTimeMillis() / 1000).ok(), served::signedText);
+      assertEquals(2, served.size());
+      assertEquals(served.signedText(), store.publishedCheckpoint().orElseThrow(), "stored as the published one");
+    }
+  }
+
+  @Test
   void tilesAndEntryBundlesServeExactlyThePublishedTree() {
     LogKey key = key();
     try (Store store = Store.open(data.resolve("db"), Clock.systemUTC());
