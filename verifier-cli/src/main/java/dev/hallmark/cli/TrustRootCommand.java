@@ -1,7 +1,9 @@
 package dev.hallmark.cli;
 
+import dev.hallmark.attestation.tlog.LogPolicy;
 import dev.hallmark.attestation.trustroot.TrustKey;
 import dev.hallmark.attestation.trustroot.TrustRoot;
+import dev.hallmark.attestation.trustroot.TrustRootLog;
 import dev.hallmark.trustroot.Location;
 import dev.hallmark.trustroot.TrustRootException;
 import dev.hallmark.trustroot.TrustRootExport;
@@ -72,7 +74,7 @@ final class TrustRootCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a trust root's issuer and keys.")
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a trust root's issuer, keys and transparency-log policy.")
   static final class Show implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -104,13 +106,34 @@ final class TrustRootCommand implements Runnable {
                 + "  issued tokens from "
                 + (k.nbf() == null ? "any time" : Instant.ofEpochSecond(k.nbf()).toString())
                 + " to "
-                + (k.exp() == null ? "any time" : Instant.ofEpochSecond(k.exp()).toString()));
+                + (k.exp() == null ? "any time" : Instant.ofEpochSecond(k.exp()).toString())
+                + (k.revokedAt() == null ? "" : "  REVOKED from " + Instant.ofEpochSecond(k.revokedAt())));
       }
       int skipped = root.jwks().requireArray("keys").size() - root.keys().size();
       if (skipped > 0) {
         out.println("skipped keys (another type, curve, alg or use): " + skipped);
       }
+      printLog(out, root.log());
       return Hallmark.OK;
+    }
+
+    /** The transparency log (FORMATS §8.2): since when bundles must carry a proof, and the policy. */
+    private static void printLog(PrintWriter out, TrustRootLog log) {
+      if (log == null) {
+        out.println("transparency log: none (bundles are not checked against a log)");
+        return;
+      }
+      out.println("transparency log: required for tokens issued from " + Instant.ofEpochSecond(log.since()));
+      for (LogPolicy.Log l : log.policy().logs()) {
+        out.println("  log " + Text.safe(l.key().name()) + (l.url() == null ? "" : "  " + Text.safe(l.url())));
+      }
+      for (LogPolicy.Witness w : log.policy().witnesses()) {
+        out.println("  witness " + Text.safe(w.name()) + (w.url() == null ? "" : "  " + Text.safe(w.url())));
+      }
+      for (LogPolicy.Group g : log.policy().groups()) {
+        out.println("  group " + Text.safe(g.name()) + ": " + g.threshold() + " of " + Text.safe(String.join(", ", g.members())));
+      }
+      out.println("  quorum " + Text.safe(log.policy().quorum()));
     }
   }
 

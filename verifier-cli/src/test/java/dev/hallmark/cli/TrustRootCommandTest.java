@@ -2,6 +2,7 @@ package dev.hallmark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hallmark.attestation.crypto.P256PrivateKey;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +70,36 @@ class TrustRootCommandTest {
     assertTrue(
         r.outLines().stream().anyMatch(l -> l.contains("kid " + BundleForge.KID) && l.contains(thumbprint)),
         r::toString);
+  }
+
+  @Test
+  void showPrintsTheLogPolicyAndRevokedKeys() throws IOException {
+    // The log corpus's trust root (FORMATS §8.2), with one key revoked from a moment on.
+    Path vectors = Path.of(System.getProperty("hallmark.vectors.dir", "../vectors"), "log", "trust-root.json");
+    String text = Files.readString(vectors, StandardCharsets.UTF_8);
+    String revoked = text.replaceFirst("\"kid\"\\s*:\\s*\"logvectors-2025-07\"", "\"kid\": \"logvectors-2025-07\", \"revokedAt\": 1790900000");
+    assertNotEquals(text, revoked, "the corpus's trust root changed: update this test");
+    Path file = Files.writeString(dir.resolve("trust-root.json"), revoked, StandardCharsets.UTF_8);
+    CliRun r = CliRun.of("trust-root", "show", file);
+    assertEquals(0, r.exit(), r::toString);
+    List<String> lines = r.outLines();
+    assertTrue(lines.contains("transparency log: required for tokens issued from " + Instant.ofEpochSecond(1790812800)), r::toString);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("  log ci.logvectors.test/oidc/log")), r::toString);
+    assertTrue(lines.contains("  witness W1") && lines.contains("  witness W3"), r::toString);
+    assertTrue(lines.contains("  group W123: 2 of W1, W2, W3"), r::toString);
+    assertTrue(lines.contains("  quorum W123"), r::toString);
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("kid logvectors-2025-07") && l.endsWith("REVOKED from " + Instant.ofEpochSecond(1790900000))),
+        r::toString);
+    assertTrue(lines.stream().noneMatch(l -> l.contains("kid logvectors-2026-01") && l.contains("REVOKED")), r::toString);
+  }
+
+  @Test
+  void showSaysWhenThereIsNoLog() throws IOException {
+    Path file = Files.write(dir.resolve("trust-root.json"), BundleForge.valid().trustRootBytes());
+    CliRun r = CliRun.of("trust-root", "show", file);
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(r.outLines().contains("transparency log: none (bundles are not checked against a log)"), r::toString);
   }
 
   @Test

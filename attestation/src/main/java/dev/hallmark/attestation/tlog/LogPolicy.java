@@ -220,6 +220,11 @@ public final class LogPolicy {
   }
 
   /** The quorum's name; {@code none} when no cosignature is needed. */
+  /** The policy's groups, in the order of their lines. */
+  public List<Group> groups() {
+    return List.copyOf(groups.values());
+  }
+
   public String quorum() {
     return quorum;
   }
