@@ -2,10 +2,13 @@ package dev.hallmark.orchestrator;
 
 import static java.util.Objects.requireNonNull;
 
+
 import dev.hallmark.orchestrator.attest.Attestor;
 import dev.hallmark.orchestrator.attest.RateLimiter;
+import dev.hallmark.orchestrator.events.RunEvents;
 import dev.hallmark.orchestrator.http.ApiServer;
 import dev.hallmark.orchestrator.http.HttpLimits;
+import dev.hallmark.orchestrator.intake.PushHandler;
 import dev.hallmark.orchestrator.jobs.Capability;
 import dev.hallmark.orchestrator.jobs.JobCapabilities;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
@@ -13,6 +16,7 @@ import dev.hallmark.orchestrator.log.LogKey;
 import dev.hallmark.orchestrator.log.LogSettings;
 import dev.hallmark.orchestrator.log.TransparencyLog;
 import dev.hallmark.orchestrator.oidc.Issuer;
+import dev.hallmark.orchestrator.runner.RunLedger;
 import dev.hallmark.orchestrator.store.Database;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.NewRun;
@@ -45,7 +49,7 @@ import java.util.List;
  * }
  * }</pre>
  */
-public final class Orchestrator implements AutoCloseable {
+public final class Orchestrator implements AutoCloseable, RunLedger {
 
   /** Where and how to run. {@code publicUrl} null means {@code http://<bind>:<port>}. */
   public record Config(Path dataDir, InetAddress bind, int port, String publicUrl, double ratePerSecond,
@@ -332,7 +336,7 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /** Enables {@code POST /api/v1/events/push}. */
-  public void onPush(ApiServer.PushHandler handler) {
+  public void onPush(PushHandler handler) {
     server.onPush(handler);
   }
 
@@ -359,6 +363,17 @@ public final class Orchestrator implements AutoCloseable {
     capabilities.finish(jobId, status, reason);
     rateLimiter.forget(jobId);
     RunEvents.jobFinished(jobId, status, reason);
+  }
+
+  @Override
+  public void finishRun(long runId, String status, String reason) {
+    store.finishRun(runId, status, reason);
+    RunEvents.runFinished(runId, status, reason);
+  }
+
+  @Override
+  public void markUnsandboxed(long runId) {
+    store.markUnsandboxed(runId);
   }
 
   /** Called with (job id, token) for every step token minted, before the step receives it. */

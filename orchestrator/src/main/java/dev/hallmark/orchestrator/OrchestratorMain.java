@@ -6,6 +6,7 @@ import dev.hallmark.orchestrator.http.HttpLimits;
 import dev.hallmark.orchestrator.intake.IntakeCredential;
 import dev.hallmark.orchestrator.intake.PushIntake;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
+import dev.hallmark.orchestrator.runner.GitWorkflowSource;
 import dev.hallmark.orchestrator.runner.LogLimits;
 import dev.hallmark.orchestrator.runner.Runner;
 import dev.hallmark.orchestrator.runner.Sandbox;
@@ -360,7 +361,7 @@ public final class OrchestratorMain implements Runnable {
         if (!Files.isDirectory(abs)) {
           throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT, abs + " is not a folder");
         }
-        if (!Runner.isRepositoryRoot(abs)) {
+        if (!GitWorkflowSource.isRepositoryRoot(abs)) {
           throw new OrchestratorException(OrchestratorException.Code.INVALID_INPUT, abs + " is not the top of a git repository");
         }
         Orchestrator.createDataDir(data);

@@ -12,6 +12,7 @@ import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.trustroot.TrustRootExport;
 import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import dev.hallmark.verifier.Check;
 import dev.hallmark.verifier.VerificationPolicy;
 import dev.hallmark.verifier.VerificationResult;
@@ -234,7 +235,7 @@ class DashboardIT {
       String key = onlyStorageKey(first.url(), runId);
       byte[] bundle = bytes(first.url() + "/api/v1/attestations/" + key);
       Path exported = tmp.resolve("old-trust-root.json");
-      TrustRootExport.write(TrustRootSource.online(URI.create(issuer), OnlineOptions.defaults()).load(), exported);
+      TrustRootExport.write(OnlineTrustRootSource.of(URI.create(issuer), OnlineOptions.defaults()).load(), exported);
       ServeProcess.stop(first.process());
       servers.remove(first.process());
 
@@ -247,7 +248,7 @@ class DashboardIT {
       proxy.retarget(portB);
 
       Path artifact = ServeIT.buildArchive(repo, tmp.resolve("rebuild"));
-      for (TrustRootSource source : List.of(TrustRootSource.online(URI.create(issuer), OnlineOptions.defaults()),
+      for (TrustRootSource source : List.of(OnlineTrustRootSource.of(URI.create(issuer), OnlineOptions.defaults()),
           TrustRootSource.file(exported))) {
         VerificationResult r = new Verifier().verify(bundle, VerificationPolicy.builder(source).artifact(artifact)
             .expectRepository(REPO).expectRef(REF).expectSha(sha).build());

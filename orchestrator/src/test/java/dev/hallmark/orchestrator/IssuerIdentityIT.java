@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hallmark.attestation.json.JsonObject;
 import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import dev.hallmark.verifier.VerificationPolicy;
 import dev.hallmark.verifier.VerificationResult;
 import dev.hallmark.verifier.Verifier;
@@ -77,7 +78,7 @@ class IssuerIdentityIT {
     HttpClient http = client(); // a new client: the old one's pooled connections died with the first server
     assertEquals(issuer, ServeProcess.json(get(http, again.url() + "/api/v1/issuer")).requireString("issuer"));
     Path artifact = ServeIT.buildArchive(repo, tmp.resolve("rebuild"));
-    VerificationResult online = verify(bundle, TrustRootSource.online(URI.create(issuer), OnlineOptions.defaults()),
+    VerificationResult online = verify(bundle, OnlineTrustRootSource.of(URI.create(issuer), OnlineOptions.defaults()),
         artifact, sha);
     assertTrue(online.isVerified(), () -> online.toJson().toString());
     Path trustRoot = Files.writeString(tmp.resolve("trust-root.json"), get(http, again.url() + "/api/v1/trust-root"));

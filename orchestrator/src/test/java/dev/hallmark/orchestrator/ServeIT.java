@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hallmark.attestation.json.JsonObject;
 import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import dev.hallmark.verifier.VerificationPolicy;
 import dev.hallmark.verifier.VerificationResult;
 import dev.hallmark.verifier.Verifier;
@@ -123,7 +124,7 @@ class ServeIT {
     // The artifact, built independently from a clone of the same commit with the workflow's command.
     Path artifact = buildArchive(repo, tmp.resolve("rebuild"));
     String issuer = url + "/oidc";
-    VerificationResult online = verify(bundle.body(), TrustRootSource.online(URI.create(issuer), OnlineOptions.defaults()),
+    VerificationResult online = verify(bundle.body(), OnlineTrustRootSource.of(URI.create(issuer), OnlineOptions.defaults()),
         artifact, sha);
     assertTrue(online.isVerified(), () -> online.toJson().toString());
     VerificationResult offline = verify(bundle.body(), TrustRootSource.file(trustRoot), artifact, sha);

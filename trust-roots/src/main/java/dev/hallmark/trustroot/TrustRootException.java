@@ -8,7 +8,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <pre>{@code
  * try {
- *   TrustRoot root = TrustRootSource.parse(arg, OnlineOptions.defaults()).load();
+ *   TrustRoot root = OnlineTrustRootSource.parse(arg, OnlineOptions.defaults()).load();
  * } catch (TrustRootException e) {
  *   if (e.code() == TrustRootException.Code.TIMEOUT) { ... }
  *   err.println(e.getMessage());   // one line, safe to show

@@ -21,7 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * a half-written trust root would fail, or worse, trust a truncated key set.
  *
  * <pre>{@code
- * TrustRoot root = TrustRootSource.online(issuerUrl, OnlineOptions.defaults()).load();
+ * TrustRoot root = OnlineTrustRootSource.of(issuerUrl, OnlineOptions.defaults()).load();
  * TrustRootExport.write(root, Path.of("trust-root.json"));
  * }</pre>
  */

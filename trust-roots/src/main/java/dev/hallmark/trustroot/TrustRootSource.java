@@ -1,19 +1,16 @@
 package dev.hallmark.trustroot;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.hallmark.attestation.trustroot.TrustRoot;
-import dev.hallmark.trustroot.online.OnlineIssuer;
-import dev.hallmark.trustroot.online.OnlineOptions;
-import java.net.URI;
 import java.nio.file.Path;
 
 /**
  * Where a verifier gets its {@link TrustRoot} (FORMATS §1), offline or online: one method, so that
- * the two forms replace each other. Nothing inside a bundle ever chooses the source.
+ * the two forms replace each other. Nothing inside a bundle ever chooses the source. The online form
+ * and the command-line parser live in {@code trustroot.online} ({@code OnlineTrustRootSource}),
+ * which depends on this package and never the reverse.
  *
  * <pre>{@code
- * TrustRootSource source = TrustRootSource.parse(args.trustRoot(), OnlineOptions.defaults())
+ * TrustRootSource source = OnlineTrustRootSource.parse(args.trustRoot(), OnlineOptions.defaults())
  *     .memoized();                      // fetched once for all the bundles of an audit
  * TrustRoot root = source.load();       // throws TrustRootException
  * }</pre>
@@ -48,29 +45,8 @@ public interface TrustRootSource {
     return new FileTrustRootSource(path);
   }
 
-  /**
-   * The online form: an issuer URL (FORMATS §1). The URL is checked now ({@code INSECURE_URL},
-   * {@code MALFORMED_URL}); nothing is fetched before {@link #load()}.
-   */
-  static TrustRootSource online(URI issuer, OnlineOptions options) {
-    return new OnlineTrustRootSource(OnlineIssuer.of(issuer), requireNonNull(options, "options"));
-  }
-
   /** A trust root already in memory. */
   static TrustRootSource of(TrustRoot trustRoot) {
     return new PreloadedTrustRootSource(trustRoot);
-  }
-
-  /**
-   * A command-line argument, read as {@link Location#parse} says: {@code http://} or {@code
-   * https://} in any case is an issuer URL (its scheme made lower case), a {@code file:} URL is
-   * the file it names, any other {@code scheme://…} is refused with {@code INSECURE_URL} rather
-   * than looked for as a file, and everything else is a file path.
-   */
-  static TrustRootSource parse(String arg, OnlineOptions options) {
-    requireNonNull(arg, "arg");
-    requireNonNull(options, "options");
-    Location where = Location.parse(arg, "trust root");
-    return where.url() != null ? online(where.url(), options) : file(where.file());
   }
 }

@@ -18,6 +18,7 @@ import dev.hallmark.attestation.trustroot.TrustRoot;
 import dev.hallmark.trustroot.TrustRootException.Code;
 import dev.hallmark.trustroot.online.Connector;
 import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class TrustRootSourceTest {
     Path file =
         Files.write(
             dir.resolve("root.json"), trustRootFile("https://ci.example.com/oidc", jwk("k1")));
-    TrustRootSource source = TrustRootSource.parse(file.toString(), NO_NETWORK);
+    TrustRootSource source = OnlineTrustRootSource.parse(file.toString(), NO_NETWORK);
     assertEquals("file " + file, source.describe());
     assertEquals("https://ci.example.com/oidc", source.load().issuer());
   }
@@ -51,7 +52,7 @@ class TrustRootSourceTest {
   @ValueSource(
       strings = {"https://ci.example.com/oidc", "HTTPS://ci.example.com/oidc/", "Https://ci.example.com/oidc"})
   void parsesHttpsAsIssuerWithoutFetching(String arg) {
-    TrustRootSource source = TrustRootSource.parse(arg, NO_NETWORK);
+    TrustRootSource source = OnlineTrustRootSource.parse(arg, NO_NETWORK);
     assertEquals("issuer https://ci.example.com/oidc", source.describe());
   }
 
@@ -64,7 +65,7 @@ class TrustRootSourceTest {
     String path = file.toString().replace(" ", "%20");
     for (String arg :
         new String[] {"file://" + path, "file:" + path, "FILE:" + path, "File://localhost" + path}) {
-      TrustRootSource source = TrustRootSource.parse(arg, NO_NETWORK);
+      TrustRootSource source = OnlineTrustRootSource.parse(arg, NO_NETWORK);
       assertEquals("file " + file, source.describe(), arg);
       assertEquals("https://ci.example.com/oidc", source.load().issuer(), arg);
     }
@@ -75,7 +76,7 @@ class TrustRootSourceTest {
       strings = {"file:relative.json", "file://ci.example.com/etc/trust-root.json", "file:///x.json?y"})
   void rejectsFileUrlsThatNameNoLocalAbsolutePath(String arg) {
     TrustRootException e =
-        assertThrows(TrustRootException.class, () -> TrustRootSource.parse(arg, NO_NETWORK));
+        assertThrows(TrustRootException.class, () -> OnlineTrustRootSource.parse(arg, NO_NETWORK));
     assertEquals(Code.MALFORMED_URL, e.code());
   }
 
@@ -88,7 +89,7 @@ class TrustRootSourceTest {
       })
   void rejectsInsecureUrlWithoutConnecting(String arg) {
     TrustRootException e =
-        assertThrows(TrustRootException.class, () -> TrustRootSource.parse(arg, NO_NETWORK).load());
+        assertThrows(TrustRootException.class, () -> OnlineTrustRootSource.parse(arg, NO_NETWORK).load());
     assertEquals(Code.INSECURE_URL, e.code());
   }
 
@@ -97,7 +98,7 @@ class TrustRootSourceTest {
     TrustRootException e =
         assertThrows(
             TrustRootException.class,
-            () -> TrustRootSource.parse("https://ci example.com/oidc", NO_NETWORK));
+            () -> OnlineTrustRootSource.parse("https://ci example.com/oidc", NO_NETWORK));
     assertEquals(Code.MALFORMED_URL, e.code());
   }
 
@@ -106,7 +107,7 @@ class TrustRootSourceTest {
     TrustRootException e =
         assertThrows(
             TrustRootException.class,
-            () -> TrustRootSource.online(URI.create("http://ci.example.com/oidc"), NO_NETWORK));
+            () -> OnlineTrustRootSource.of(URI.create("http://ci.example.com/oidc"), NO_NETWORK));
     assertEquals(Code.INSECURE_URL, e.code());
   }
 
@@ -136,7 +137,7 @@ class TrustRootSourceTest {
               .willReturn(aResponse().withStatus(200).withBody(jwks(jwk("k1")))));
       OnlineOptions options = OnlineOptions.builder().connector(Connector.httpClient()).build();
 
-      TrustRootSource source = TrustRootSource.parse(issuer, options);
+      TrustRootSource source = OnlineTrustRootSource.parse(issuer, options);
       assertEquals(issuer, source.load().issuer());
       source.load();
       assertEquals(

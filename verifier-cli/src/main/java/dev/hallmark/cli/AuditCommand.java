@@ -5,6 +5,7 @@ import dev.hallmark.attestation.crypto.CryptoEngine;
 import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.attestation.trustroot.TrustRoot;
 import dev.hallmark.trustroot.TrustRootSource;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import dev.hallmark.verifier.CheckOutcome;
 import dev.hallmark.verifier.VerificationPolicy;
 import dev.hallmark.verifier.VerificationResult;
@@ -97,7 +98,7 @@ final class AuditCommand implements Callable<Integer> {
     // Loaded once: every bundle is judged against the same keys.
     TrustRoot root;
     try {
-      root = TrustRootSource.parse(trustRoot, TrustRootCommand.options(timeoutSeconds)).load();
+      root = OnlineTrustRootSource.parse(trustRoot, TrustRootCommand.options(timeoutSeconds)).load();
     } catch (RuntimeException e) {
       return fatal(out, err, Hallmark.messageOf(e));
     }

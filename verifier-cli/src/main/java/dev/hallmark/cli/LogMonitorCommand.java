@@ -10,8 +10,8 @@ import dev.hallmark.attestation.tlog.Tile;
 import dev.hallmark.attestation.tlog.TiledTree;
 import dev.hallmark.attestation.token.CompactJws;
 import dev.hallmark.attestation.trustroot.TrustRoot;
-import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import dev.hallmark.verifier.TokenSignature;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +84,7 @@ final class LogMonitorCommand implements Callable<Integer> {
     engine = forced != null ? forced : dev.hallmark.attestation.crypto.CryptoEngine.inBackground(
         () -> dev.hallmark.attestation.crypto.CryptoEngine.awsLcOrBouncyCastle(line -> err.println("hallmark: " + line)));
     OnlineOptions options = TrustRootCommand.options(timeoutSeconds);
-    TrustRoot root = TrustRootSource.parse(trustRoot, options).load();
+    TrustRoot root = OnlineTrustRootSource.parse(trustRoot, options).load();
     if (root.log() == null) {
       throw new IllegalArgumentException("the trust root of " + Text.safe(root.issuer()) + " carries no log policy: there is no log to monitor");
     }

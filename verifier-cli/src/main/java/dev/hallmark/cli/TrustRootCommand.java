@@ -7,8 +7,8 @@ import dev.hallmark.attestation.trustroot.TrustRootLog;
 import dev.hallmark.trustroot.Location;
 import dev.hallmark.trustroot.TrustRootException;
 import dev.hallmark.trustroot.TrustRootExport;
-import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ final class TrustRootCommand implements Runnable {
     @Override
     public Integer call() {
       URI uri = parseUrl(issuer);
-      TrustRoot root = TrustRootSource.online(uri, options(timeoutSeconds)).load();
+      TrustRoot root = OnlineTrustRootSource.of(uri, options(timeoutSeconds)).load();
       if (out.toString().equals("-")) {
         // The document alone, byte for byte the file's content: stdout is meant for a pipe.
         PrintWriter stdout = spec.commandLine().getOut();
@@ -89,7 +89,7 @@ final class TrustRootCommand implements Runnable {
 
     @Override
     public Integer call() {
-      TrustRoot root = TrustRootSource.parse(source, options(timeoutSeconds)).load();
+      TrustRoot root = OnlineTrustRootSource.parse(source, options(timeoutSeconds)).load();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(new String(root.toFileBytes(), StandardCharsets.UTF_8));

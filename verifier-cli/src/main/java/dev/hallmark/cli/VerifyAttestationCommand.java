@@ -7,6 +7,7 @@ import dev.hallmark.trustroot.TrustRootException;
 import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
 import dev.hallmark.attestation.crypto.CryptoEngine;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import dev.hallmark.verifier.Check;
 import dev.hallmark.verifier.CheckOutcome;
 import dev.hallmark.verifier.Identity;
@@ -205,7 +206,7 @@ final class VerifyAttestationCommand implements Callable<Integer> {
   /** A refused URL fails the trust-root check in order (after the bundle check), not up front. */
   static TrustRootSource trustRootSource(String arg, OnlineOptions online) {
     try {
-      return TrustRootSource.parse(arg, online);
+      return OnlineTrustRootSource.parse(arg, online);
     } catch (TrustRootException e) {
       return new TrustRootSource() {
         @Override

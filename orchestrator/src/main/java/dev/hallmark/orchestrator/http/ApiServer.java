@@ -13,6 +13,7 @@ import dev.hallmark.orchestrator.OrchestratorException.Code;
 import dev.hallmark.orchestrator.attest.Attestor;
 import dev.hallmark.orchestrator.attest.RateLimiter;
 import dev.hallmark.orchestrator.attest.RequestedSubject;
+import dev.hallmark.orchestrator.intake.PushHandler;
 import dev.hallmark.orchestrator.jobs.JobCapabilities;
 import dev.hallmark.orchestrator.log.TransparencyLog;
 import dev.hallmark.orchestrator.oidc.Issuer;
@@ -108,16 +109,6 @@ public final class ApiServer implements AutoCloseable {
   /** Called after each attestation is stored, before the job gets its answer. */
   public void onAttested(AttestationListener listener) {
     this.attestationListener = requireNonNull(listener, "listener");
-  }
-
-  /**
-   * Event intake ({@code POST /api/v1/events/push}): {@link #authenticate} runs before the body is
-   * read, {@link #push} turns a checked event into runs. Without one the endpoint answers 404.
-   */
-  public interface PushHandler {
-    void authenticate(String authorizationHeader);
-
-    List<RunRecord> push(JsonObject event);
   }
 
   /** Enables event intake (only {@code hallmark serve} does). */

@@ -2,6 +2,7 @@ package dev.hallmark.orchestrator.http;
 
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.events.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,16 +80,12 @@ public final class HttpErrors {
 
   /** The first line, stripped, at most 300 characters. */
   public static String oneLine(String s) {
-    if (s == null) {
-      return "error";
-    }
-    String line = s.lines().findFirst().orElse("").strip();
-    return line.length() > 300 ? line.substring(0, 300) : line;
+    return LogText.oneLine(s);
   }
 
   /** A value inside {@code "…"} of a log line: quotes and backslashes escaped, so the line parses. */
   public static String quoted(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    return LogText.quoted(s);
   }
 
   /** Request-controlled text in a log line: printable ASCII only (no forged line breaks), and short. */

@@ -6,18 +6,19 @@ import dev.hallmark.attestation.AttestationException;
 import dev.hallmark.attestation.json.JsonObject;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
-import dev.hallmark.orchestrator.RunEvents;
-import dev.hallmark.orchestrator.http.ApiServer;
+import dev.hallmark.orchestrator.events.RunEvents;
+import dev.hallmark.orchestrator.repository.RepositoryName;
+import dev.hallmark.orchestrator.runner.GitWorkflowSource;
+import dev.hallmark.orchestrator.runner.PushedRuns;
 import dev.hallmark.orchestrator.runner.Runner;
+import dev.hallmark.orchestrator.runner.WorkflowSource;
 import dev.hallmark.orchestrator.store.NewRun;
 import dev.hallmark.orchestrator.store.RunRecord;
 import dev.hallmark.orchestrator.store.Store;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/v1/events/push}: a push event becomes runs. The event names only a registered
@@ -54,17 +55,16 @@ import java.util.regex.Pattern;
  * server.onPush(new PushIntake(store, credential, runner, runExecutor));
  * }</pre>
  */
-public final class PushIntake implements ApiServer.PushHandler {
-  private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}/[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+public final class PushIntake implements PushHandler {
   private static final int MAX_REF = 255;
 
   private final Store store;
   private final IntakeCredential credential;
-  private final Runner runner;
+  private final PushedRuns runner;
   private final Executor runs;
   private final Consumer<String> announce;
 
-  public PushIntake(Store store, IntakeCredential credential, Runner runner, Executor runs) {
+  public PushIntake(Store store, IntakeCredential credential, PushedRuns runner, Executor runs) {
     this(store, credential, runner, runs, line -> { });
   }
 
@@ -73,7 +73,7 @@ public final class PushIntake implements ApiServer.PushHandler {
    *     refs/heads/main 1a2b3c4 .hallmark/workflows/Release.java}) and ends ({@code run 7
    *     succeeded}, {@code run 7 failed: <reason>}, {@code run 7 skipped: <reason>})
    */
-  public PushIntake(Store store, IntakeCredential credential, Runner runner, Executor runs, Consumer<String> announce) {
+  public PushIntake(Store store, IntakeCredential credential, PushedRuns runner, Executor runs, Consumer<String> announce) {
     this.store = requireNonNull(store, "store");
     this.credential = requireNonNull(credential, "credential");
     this.runner = requireNonNull(runner, "runner");
@@ -104,11 +104,11 @@ public final class PushIntake implements ApiServer.PushHandler {
     checkRef(ref);
     Store.RepositoryRecord repo = store.repository(repository)
         .orElseThrow(() -> new OrchestratorException(Code.NOT_FOUND, "repository '" + repository + "' is not registered"));
-    Path path = Path.of(repo.path());
-    String sha = Runner.resolveCommit(path, ref);
-    List<String> workflows = Runner.workflowFiles(path, sha);
+    WorkflowSource source = GitWorkflowSource.of(repo.path());
+    String sha = source.resolveCommit(ref);
+    List<String> workflows = source.workflowFiles(sha);
     if (workflows.isEmpty()) {
-      throw new OrchestratorException(Code.UNPROCESSABLE, "commit " + sha + " has no " + Runner.WORKFLOWS + "/*.java");
+      throw new OrchestratorException(Code.UNPROCESSABLE, "commit " + sha + " has no " + WorkflowSource.WORKFLOWS + "/*.java");
     }
     List<RunRecord> created = new ArrayList<>();
     for (String workflow : workflows) {
@@ -129,12 +129,9 @@ public final class PushIntake implements ApiServer.PushHandler {
     return created;
   }
 
-  /** {@code owner/name}: letters, digits, {@code . _ -}, each part starting with a letter or digit. */
+  /** {@code owner/name}: the rule of {@link RepositoryName#check}. */
   public static void checkRepositoryName(String name) {
-    if (name == null || !REPOSITORY.matcher(name).matches()) {
-      throw new OrchestratorException(Code.INVALID_INPUT,
-          "repository name must look like owner/name (letters, digits, '.', '_', '-'), not " + shown(name));
-    }
+    RepositoryName.check(name);
   }
 
   /** A full branch or tag ref that git would accept, and that can never be read as an option. */

@@ -7,7 +7,7 @@ import dev.hallmark.attestation.json.JsonObject;
 import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
-import dev.hallmark.orchestrator.intake.PushIntake;
+import dev.hallmark.orchestrator.repository.RepositoryName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * (temp file created 0600, fsync, atomic move, fsync of the folder) under a lock, read with the
  * strict codec. Never in the database, whose rows the API serves.
  *
- * <p>Rules: a repository name as {@link PushIntake#checkRepositoryName}; secret names
+ * <p>Rules: a repository name as {@link RepositoryName#check}; secret names
  * {@code [A-Z_][A-Z0-9_]*}, at most 128 characters; values valid UTF-8, 1 to 65,536 bytes, at least
  * 8 characters (the log maskers ignore shorter values, so a shorter secret would show in logs),
  * without NUL; at most {@value #MAX_SECRETS} secrets per repository. A file that breaks them (edited
@@ -83,7 +83,7 @@ public final class DeclaredSecrets implements SecretSource {
 
   /** Declares {@code name} for {@code repository} with {@code value} (UTF-8), replacing an earlier value; true when it is new. */
   public synchronized boolean set(String repository, String name, byte[] value) {
-    PushIntake.checkRepositoryName(repository);
+    RepositoryName.check(repository);
     checkName(name);
     String v = checkValue(name, value);
     return update(repository, secrets -> {
@@ -97,7 +97,7 @@ public final class DeclaredSecrets implements SecretSource {
 
   /** Removes {@code name} of {@code repository}; {@link Code#NOT_FOUND} when it is not declared. */
   public synchronized void remove(String repository, String name) {
-    PushIntake.checkRepositoryName(repository);
+    RepositoryName.check(repository);
     checkName(name);
     update(repository, secrets -> {
       if (secrets.remove(name) == null) {
@@ -109,7 +109,7 @@ public final class DeclaredSecrets implements SecretSource {
 
   /** The names declared for {@code repository}, sorted; never a value. */
   public List<String> names(String repository) {
-    PushIntake.checkRepositoryName(repository);
+    RepositoryName.check(repository);
     return new ArrayList<>(read(repository).keySet());
   }
 
@@ -117,7 +117,7 @@ public final class DeclaredSecrets implements SecretSource {
   @Override
   public RepositorySecrets of(String repository) {
     try {
-      PushIntake.checkRepositoryName(repository);
+      RepositoryName.check(repository);
     } catch (OrchestratorException e) {
       return RepositorySecrets.none(repository == null ? "" : repository); // e.g. hallmark run's plain folder name
     }

@@ -23,6 +23,7 @@ import dev.hallmark.orchestrator.store.NewRun;
 import dev.hallmark.orchestrator.store.RunRecord;
 import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import dev.hallmark.verifier.Check;
 import dev.hallmark.verifier.VerificationPolicy;
 import dev.hallmark.verifier.VerificationResult;
@@ -159,7 +160,7 @@ class ApiServerTest {
 
   VerificationResult verifyOnline(byte[] bundle, Path artifact) {
     return new Verifier().verify(bundle, policy(
-        TrustRootSource.online(URI.create(orchestrator.issuerUrl()), OnlineOptions.defaults()), artifact));
+        OnlineTrustRootSource.of(URI.create(orchestrator.issuerUrl()), OnlineOptions.defaults()), artifact));
   }
 
   static VerificationPolicy policy(TrustRootSource source, Path artifact) {
@@ -192,7 +193,7 @@ class ApiServerTest {
   @Test
   void discoveryAndJwksPassTheOnlineTrustRootLoaderAndTheFileParses() throws Exception {
     TrustRoot online =
-        TrustRootSource.online(URI.create(orchestrator.issuerUrl()), OnlineOptions.defaults()).load();
+        OnlineTrustRootSource.of(URI.create(orchestrator.issuerUrl()), OnlineOptions.defaults()).load();
     assertEquals(orchestrator.issuerUrl(), online.issuer());
     assertEquals(1, online.keys().size());
 

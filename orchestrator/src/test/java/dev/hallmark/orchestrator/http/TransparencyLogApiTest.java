@@ -18,8 +18,8 @@ import dev.hallmark.orchestrator.log.LogSettings;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.NewRun;
 import dev.hallmark.orchestrator.store.RunRecord;
-import dev.hallmark.trustroot.TrustRootSource;
 import dev.hallmark.trustroot.online.OnlineOptions;
+import dev.hallmark.trustroot.online.OnlineTrustRootSource;
 import dev.hallmark.verifier.Check;
 import dev.hallmark.verifier.VerificationPolicy;
 import dev.hallmark.verifier.VerificationResult;
@@ -109,7 +109,7 @@ class TransparencyLogApiTest {
 
   private VerificationResult verifyOnline(byte[] bundle, Path artifact) {
     return new Verifier().verify(bundle, VerificationPolicy.builder(
-            TrustRootSource.online(URI.create(orchestrator.issuerUrl()), OnlineOptions.defaults()))
+            OnlineTrustRootSource.of(URI.create(orchestrator.issuerUrl()), OnlineOptions.defaults()))
         .artifact(artifact).expectRepository(REPO).expectRef(REF).expectSha(SHA).expectWorkflow(WORKFLOW).build());
   }
 

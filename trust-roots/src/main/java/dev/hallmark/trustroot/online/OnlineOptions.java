@@ -12,7 +12,7 @@ import java.time.Duration;
  * <pre>{@code
  * OnlineOptions options = OnlineOptions.builder().timeout(Duration.ofSeconds(5)).build();
  * URI issuer = URI.create("https://ci.example.com/oidc");
- * TrustRoot root = TrustRootSource.online(issuer, options).load();
+ * TrustRoot root = OnlineTrustRootSource.of(issuer, options).load();
  * }</pre>
  */
 public final class OnlineOptions {

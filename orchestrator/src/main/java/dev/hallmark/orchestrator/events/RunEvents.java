@@ -1,6 +1,6 @@
-package dev.hallmark.orchestrator;
+package dev.hallmark.orchestrator.events;
 
-import dev.hallmark.orchestrator.http.HttpErrors;
+import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.RunRecord;
 import org.slf4j.Logger;
@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One log line per run and job transition (docs/orchestrator.md#what-serve-logs), written where the
- * status is stored: {@link Orchestrator} for runs and jobs it creates, starts and ends, the runner
+ * status is stored: {@code Orchestrator} for runs and jobs it creates, starts and ends, the runner
  * where it ends a run. Ids and names only: never a capability, token or secret.
  *
  * <pre>{@code
@@ -82,6 +82,6 @@ public final class RunEvents {
   }
 
   private static String shown(String reason) {
-    return reason == null ? "" : HttpErrors.quoted(HttpErrors.oneLine(reason)).replaceAll("\\p{Cntrl}", "?");
+    return reason == null ? "" : LogText.quoted(LogText.oneLine(reason)).replaceAll("\\p{Cntrl}", "?");
   }
 }
