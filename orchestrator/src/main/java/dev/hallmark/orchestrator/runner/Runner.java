@@ -70,9 +70,11 @@ public final class Runner implements AutoCloseable {
    * @param liveLog receives every masked output line as {@code [job] line} (e.g. to stdout)
    * @param secrets the declared secrets a job of a repository receives (and its output is masked for)
    * @param logLimits how much of each job's output is stored (past it the job fails)
+   * @param compileCache the folder of the compile cache (the data folder's {@code compile-cache}),
+   *     or null to run javac for every run
    */
   public record Settings(Path sdkJar, Path workDir, int parallelism, SecretSource secrets,
-      Consumer<String> liveLog, LogLimits logLimits) {
+      Consumer<String> liveLog, LogLimits logLimits, Path compileCache) {
     public Settings {
       requireNonNull(sdkJar, "sdkJar");
       requireNonNull(logLimits, "logLimits");
@@ -88,12 +90,22 @@ public final class Runner implements AutoCloseable {
       this(sdkJar, workDir, parallelism, secrets, liveLog, LogLimits.defaults());
     }
 
+    public Settings(Path sdkJar, Path workDir, int parallelism, SecretSource secrets, Consumer<String> liveLog,
+        LogLimits logLimits) {
+      this(sdkJar, workDir, parallelism, secrets, liveLog, logLimits, null);
+    }
+
     public static Settings defaults(Path sdkJar, Path workDir) {
       return new Settings(sdkJar, workDir, 2, SecretSource.NONE, line -> {});
     }
 
     public Settings withLogLimits(LogLimits limits) {
-      return new Settings(sdkJar, workDir, parallelism, secrets, liveLog, limits);
+      return new Settings(sdkJar, workDir, parallelism, secrets, liveLog, limits, compileCache);
+    }
+
+    /** These settings with the compile cache in {@code dir} (created 0700 on first use). */
+    public Settings withCompileCache(Path dir) {
+      return new Settings(sdkJar, workDir, parallelism, secrets, liveLog, logLimits, requireNonNull(dir, "dir"));
     }
   }
 
@@ -144,7 +156,8 @@ public final class Runner implements AutoCloseable {
     this.sdkJar = users.readable(settings.sdkJar());
     // The job folders (other jobs' workspaces) are hidden too; each process gets its own back.
     this.sandbox = requireNonNull(sandbox, "sandbox").hiding(settings.workDir(), users.workRoot());
-    this.compiler = new WorkflowCompiler(this.sandbox, users, sdkJar, compileTimeout);
+    this.compiler = new WorkflowCompiler(this.sandbox, users, sdkJar, compileTimeout, settings.compileCache() == null
+        ? null : new CompileCache(settings.compileCache(), CompileCache.DEFAULT_MAX_BYTES));
     compiler.prepareInBackground();
     logFlusher.scheduleWithFixedDelay(() -> pipes.forEach(LogPipe::flush), 200, 200, TimeUnit.MILLISECONDS);
     orchestrator.onTokenMinted((jobId, token) -> {
