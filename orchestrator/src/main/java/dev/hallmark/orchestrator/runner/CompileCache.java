@@ -104,10 +104,6 @@ final class CompileCache {
     this.maxBytes = maxBytes;
   }
 
-  Path dir() {
-    return dir;
-  }
-
   /**
    * Writes the classes of {@code key} into {@code classes} (which must not hold them yet) and
    * returns true; false when there is no entry, or when the entry fails its digest or does not
