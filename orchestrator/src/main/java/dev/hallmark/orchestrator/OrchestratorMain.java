@@ -182,7 +182,8 @@ public final class OrchestratorMain implements Runnable {
       out.println((credential.isNew() ? "created the intake credential in " : "intake credential: ") + credential.file()
           + " (send it as Authorization: Bearer with POST /api/v1/events/push)");
       Runner runner = new Runner(o, new Runner.Settings(SdkJar.locate(data), data.resolve("work"), parallel,
-          DeclaredSecrets.in(data), line -> { }, logLimits), sandbox.hiding(data), java.time.Duration.ofSeconds(compileTimeout));
+          DeclaredSecrets.in(data), line -> { }, logLimits).withCompileCache(data.resolve("compile-cache")),
+          sandbox.hiding(data), java.time.Duration.ofSeconds(compileTimeout));
       if (!sandbox.isEnabled()) {
         out.println("warning: jobs run WITHOUT a sandbox (--unsafe-no-sandbox); every run records it");
         log.warn("sandbox.off reason=\"--unsafe-no-sandbox\"");

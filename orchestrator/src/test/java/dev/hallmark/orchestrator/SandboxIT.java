@@ -267,9 +267,19 @@ class SandboxIT {
     Path file = dir.resolve(".hallmark/workflows/Big.java");
     String src = Files.readString(file);
     Files.writeString(file, src.substring(0, src.lastIndexOf('}')) + methods + "}\n");
-    IsolationPass.Result r = pass.run(folders(pass), dir, "--compile-timeout", "2");
-    assertEquals(1, r.exit(), r.out());
-    assertTrue(r.out().contains("did not compile within 2 s"), r.out());
+    IsolationPass.Folders f = folders(pass);
+    // Twice with the same data folder: the compile cache must not turn a stopped compile into a success.
+    for (int i = 0; i < 2; i++) {
+      IsolationPass.Result r = pass.run(f, dir, "--compile-timeout", "2");
+      assertEquals(1, r.exit(), r.out());
+      assertTrue(r.out().contains("did not compile within 2 s"), r.out());
+    }
+    Path cache = f.data().resolve("compile-cache");
+    if (Files.isDirectory(cache)) {
+      try (Stream<Path> entries = Files.list(cache)) {
+        assertEquals(List.of(), entries.toList(), "a compile that was stopped was cached");
+      }
+    }
   }
 
   private static List<Long> processesWith(String text) throws IOException {

@@ -248,40 +248,48 @@ public final class JobUsers {
     }
   }
 
-  /** SIGKILL to every process whose real uid is {@code uid}, until none is left (forks race the scan). */
+  /** How long {@link #killUid} keeps killing before it gives up (forks race the scan). */
+  private static final long KILL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+  /**
+   * SIGKILL to every live process whose real uid is {@code uid}, until none is left (forks race the
+   * scan). It looks again after 1, 2, 4 … 32 ms: waiting on {@link ProcessHandle#onExit} instead
+   * costs at least 300 ms a process, as the JDK polls a process that is not its child that often.
+   */
   static void killUid(int uid) {
-    for (int round = 0; round < 100; round++) {
+    long deadline = System.nanoTime() + KILL_WAIT_NANOS;
+    long pause = 1;
+    while (true) {
       List<ProcessHandle> found = processesOf(uid);
-      if (found.isEmpty()) {
+      if (found.isEmpty() || System.nanoTime() > deadline) {
         return;
       }
       found.forEach(ProcessHandle::destroyForcibly);
-      for (ProcessHandle h : found) {
-        try {
-          h.onExit().get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-          // the next round looks again
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
+      pause = Math.min(pause * 2, 32);
     }
   }
 
-  /** Processes whose real uid is {@code uid}, from {@code /proc/<pid>/status}. */
+  /**
+   * Live processes whose real uid is {@code uid}, from {@code /proc/<pid>/status}. A zombie is not
+   * one: it runs nothing and holds nothing but its pid, and waits only for its parent to collect it.
+   * bubblewrap leaves one per sandbox (its outer process exits without collecting the inner one,
+   * which is handed to pid 1), and a pid 1 that collects slowly made every lease's end wait for it
+   * (1–2 s per compile, per {@code --describe}). A thread-group leader that exited while its other
+   * threads run shows as a zombie too, but with more than one thread: that one is live.
+   */
   static List<ProcessHandle> processesOf(int uid) {
     List<ProcessHandle> out = new ArrayList<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
         try {
-          for (String line : Files.readAllLines(p.resolve("status"))) {
-            if (line.startsWith("Uid:")) {
-              if (Integer.parseInt(line.substring(4).strip().split("\\s+")[0]) == uid) {
-                ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(out::add);
-              }
-              break;
-            }
+          if (isLiveProcessOf(Files.readAllLines(p.resolve("status")), uid)) {
+            ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(out::add);
           }
         } catch (IOException | RuntimeException e) {
           // the process ended while we looked
@@ -291,6 +299,26 @@ public final class JobUsers {
       // no /proc: nothing we can find
     }
     return out;
+  }
+
+  /** From a {@code /proc/<pid>/status}: real uid {@code uid}, and not a zombie of one thread. */
+  static boolean isLiveProcessOf(List<String> status, int uid) {
+    boolean ours = false;
+    boolean zombie = false;
+    int threads = 0;
+    for (String line : status) {
+      if (line.startsWith("Uid:")) {
+        ours = Integer.parseInt(line.substring(4).strip().split("\\s+")[0]) == uid;
+        if (!ours) {
+          return false;
+        }
+      } else if (line.startsWith("State:")) {
+        zombie = line.substring(6).strip().startsWith("Z");
+      } else if (line.startsWith("Threads:")) {
+        threads = Integer.parseInt(line.substring(8).strip());
+      }
+    }
+    return ours && !(zombie && threads <= 1);
   }
 
   /** One uid held for one job (or, when not isolated, a lease that changes nothing). */

@@ -221,7 +221,7 @@ public final class LocalRun {
           dev.hallmark.orchestrator.secret.DeclaredSecrets.in(data), line -> {
         log.println(line);
         log.flush();
-      }, logLimits), sandbox.hiding(data), compileTimeout);
+      }, logLimits).withCompileCache(data.resolve("compile-cache")), sandbox.hiding(data), compileTimeout);
       // Ctrl-C or SIGTERM: the job processes end with us.
       Thread stopJobs = new Thread(runner::close, "hallmark-stop-jobs");
       Runtime.getRuntime().addShutdownHook(stopJobs);

@@ -61,9 +61,11 @@ public final class Runner implements PushedRuns, AutoCloseable {
    * @param liveLog receives every masked output line as {@code [job] line} (e.g. to stdout)
    * @param secrets the declared secrets a job of a repository receives (and its output is masked for)
    * @param logLimits how much of each job's output is stored (past it the job fails)
+   * @param compileCache the folder of the compile cache (the data folder's {@code compile-cache}),
+   *     or null to run javac for every run
    */
   public record Settings(Path sdkJar, Path workDir, int parallelism, SecretSource secrets,
-      Consumer<String> liveLog, LogLimits logLimits) {
+      Consumer<String> liveLog, LogLimits logLimits, Path compileCache) {
     public Settings {
       requireNonNull(sdkJar, "sdkJar");
       requireNonNull(logLimits, "logLimits");
@@ -79,12 +81,22 @@ public final class Runner implements PushedRuns, AutoCloseable {
       this(sdkJar, workDir, parallelism, secrets, liveLog, LogLimits.defaults());
     }
 
+    public Settings(Path sdkJar, Path workDir, int parallelism, SecretSource secrets, Consumer<String> liveLog,
+        LogLimits logLimits) {
+      this(sdkJar, workDir, parallelism, secrets, liveLog, logLimits, null);
+    }
+
     public static Settings defaults(Path sdkJar, Path workDir) {
       return new Settings(sdkJar, workDir, 2, SecretSource.NONE, line -> {});
     }
 
     public Settings withLogLimits(LogLimits limits) {
-      return new Settings(sdkJar, workDir, parallelism, secrets, liveLog, limits);
+      return new Settings(sdkJar, workDir, parallelism, secrets, liveLog, limits, compileCache);
+    }
+
+    /** These settings with the compile cache in {@code dir} (created 0700 on first use). */
+    public Settings withCompileCache(Path dir) {
+      return new Settings(sdkJar, workDir, parallelism, secrets, liveLog, logLimits, requireNonNull(dir, "dir"));
     }
   }
 
@@ -128,7 +140,8 @@ public final class Runner implements PushedRuns, AutoCloseable {
     // The job folders (other jobs' workspaces) are hidden too; each process gets its own back.
     Sandbox hiding = requireNonNull(sandbox, "sandbox").hiding(settings.workDir(), users.workRoot());
     this.jvm = new WorkflowJvm(hiding, sdkJar, 2 * WorkflowDescriber.DEFAULT_TIMEOUT.toSeconds());
-    this.compiler = new WorkflowCompiler(hiding, users, sdkJar, compileTimeout);
+    this.compiler = new WorkflowCompiler(hiding, users, sdkJar, compileTimeout, settings.compileCache() == null
+        ? null : new CompileCache(settings.compileCache(), CompileCache.DEFAULT_MAX_BYTES));
     compiler.prepareInBackground();
     this.describer = new WorkflowDescriber(jvm);
     this.scheduler = new JobScheduler(settings.parallelism());

@@ -29,11 +29,19 @@ import java.util.stream.Stream;
  *
  * <p>Start-up: a cold javac JVM spends most of its time loading javac's own classes. At start the
  * compiler makes a class-data archive of them (once per orchestrator process, in the sandbox,
- * from a fixed source) and every later javac maps it.
+ * from a fixed source) and every later javac maps it. With a {@link CompileCache}, a workflow
+ * compiled before (same file, SDK jar, JDK and options) is not compiled again: its classes are
+ * the bytes the sandboxed javac wrote then.
  */
 final class WorkflowCompiler {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
   static final String HEAP = "512m";
+  /** javac's options that shape its output (the compile cache's key has them); -J options do not. */
+  static final List<String> OPTIONS = List.of("-encoding", "UTF-8", "-proc:none", "-implicit:none", "-nowarn", "-g",
+      "-Xmaxerrs", "5");
+  /** The javac that runs ({@code java.home}'s): its version, vendor and place, for the cache key. */
+  private static final String JDK = Runtime.version() + " " + System.getProperty("java.vendor") + " "
+      + System.getProperty("java.home");
   /** javac's output beyond this is not kept: the first error is all a run reports. */
   private static final int MAX_OUTPUT = 64 * 1024;
   private static final String WARM_UP_SOURCE = """
@@ -53,9 +61,17 @@ final class WorkflowCompiler {
   private final JobUsers users;
   private final Path sdkJar;
   private final Duration timeout;
+  private final CompileCache cache;
+  private final java.util.concurrent.atomic.AtomicInteger javacRuns = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Path archive;
 
   WorkflowCompiler(Sandbox sandbox, JobUsers users, Path sdkJar, Duration timeout) {
+    this(sandbox, users, sdkJar, timeout, null);
+  }
+
+  /** With {@code cache} null, every compile runs javac. */
+  WorkflowCompiler(Sandbox sandbox, JobUsers users, Path sdkJar, Duration timeout, CompileCache cache) {
+    this.cache = cache;
     this.sandbox = sandbox;
     this.users = users;
     this.sdkJar = sdkJar;
@@ -107,7 +123,8 @@ final class WorkflowCompiler {
   String compile(Path checkout, String rel, Path work) {
     Path src = work.resolve("src");
     Path copy = src.resolve(rel);
-    try (InputStream in = WorkspaceFiles.openRegularFile(checkout, rel)) {
+    java.security.MessageDigest source = CompileCache.sha256();
+    try (InputStream in = new java.security.DigestInputStream(WorkspaceFiles.openRegularFile(checkout, rel), source)) {
       Files.createDirectories(copy.getParent());
       Files.copy(in, copy);
     } catch (OrchestratorException e) {
@@ -115,15 +132,23 @@ final class WorkflowCompiler {
     } catch (IOException e) {
       throw new OrchestratorException(Code.ENVIRONMENT, "cannot compile " + rel + ": " + e.getMessage());
     }
-    Path a = archive;
-    run(work, rel, a == null ? List.of() : List.of("-J-XX:SharedArchiveFile=" + a));
     Path classes = work.resolve("classes");
+    CompileCache.Key key = cache == null ? null
+        : CompileCache.Key.of(rel, source.digest(), CompileCache.digestOf(sdkJar), JDK, OPTIONS);
+    boolean cached = key != null && cache.restore(key, classes);
+    if (!cached) {
+      Path a = archive;
+      run(work, rel, a == null ? List.of() : List.of("-J-XX:SharedArchiveFile=" + a));
+    }
     String stem = copy.getFileName().toString().replaceFirst("\\.java$", "");
     try (Stream<Path> s = Files.walk(classes)) {
       Path cls = s.filter(p -> p.getFileName().toString().equals(stem + ".class")
               && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).findFirst()
           .orElseThrow(() -> new OrchestratorException(Code.INVALID_INPUT, rel + " declares no top-level class named " + stem));
       String name = classes.relativize(cls).toString();
+      if (key != null && !cached) {
+        cache.store(key, classes); // only a compile that succeeded, as javac left it
+      }
       return name.substring(0, name.length() - ".class".length()).replace('/', '.');
     } catch (IOException e) {
       throw new OrchestratorException(Code.ENVIRONMENT, "cannot read the classes of " + rel);
@@ -144,8 +169,9 @@ final class WorkflowCompiler {
     List<String> cmd = new ArrayList<>(List.of(javac.toString(), "-J-Xmx" + HEAP, "-J-XX:+UseSerialGC",
         "-J-XX:TieredStopAtLevel=1", "-J-Xshare:auto", "-J-XX:-UsePerfData", "-J-Xlog:disable", "-J-Duser.language=en"));
     cmd.addAll(jvmExtra);
-    cmd.addAll(List.of("-classpath", sdkJar.toString(), "-d", work.resolve("classes").toString(), "-encoding", "UTF-8",
-        "-proc:none", "-implicit:none", "-nowarn", "-g", "-Xmaxerrs", "5", rel));
+    cmd.addAll(List.of("-classpath", sdkJar.toString(), "-d", work.resolve("classes").toString()));
+    cmd.addAll(OPTIONS);
+    cmd.add(rel);
     List<Path> readOnly = new ArrayList<>(List.of(sdkJar));
     Path a = archive;
     if (a != null) {
@@ -165,6 +191,7 @@ final class WorkflowCompiler {
       env.put("HOME", work.toString());
       env.put("LANG", "C.UTF-8");
       Process p = pb.start();
+      javacRuns.incrementAndGet();
       p.getOutputStream().close();
       CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readCapped(p.getInputStream()));
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -190,6 +217,11 @@ final class WorkflowCompiler {
       throw new OrchestratorException(Code.ENVIRONMENT, "cannot read the compiler's output for " + rel);
     }
     throw new OrchestratorException(Code.INVALID_INPUT, "compile error: " + firstError(output, rel));
+  }
+
+  /** How many javac processes this compiler started (the warm-up's included): a cache hit starts none. */
+  int javacRuns() {
+    return javacRuns.get();
   }
 
   /** {@code <file>:<line>: <message>} of javac's first error, from its plain-text output. */
