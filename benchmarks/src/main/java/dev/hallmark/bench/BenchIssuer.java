@@ -83,13 +83,26 @@ final class BenchIssuer {
     return key.kid();
   }
 
+  /** When this issuer's tokens are issued ({@code iat}), in seconds. */
+  long issuedAt() {
+    return issuedAt.getEpochSecond();
+  }
+
   /** The trust-root file form (FORMATS §1): {@code {"issuer": …, "jwks": {"keys": [jwk]}}}. */
   byte[] trustRootBytes() {
+    return trustRootBytes(null);
+  }
+
+  /** The same with a {@code log} member (FORMATS §8.2) when {@code log} is not null. */
+  byte[] trustRootBytes(Map<String, Object> log) {
     Map<String, Object> jwks = new LinkedHashMap<>();
     jwks.put("keys", List.of(key.publicJwk()));
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("issuer", issuer);
     root.put("jwks", jwks);
+    if (log != null) {
+      root.put("log", log);
+    }
     byte[] body = StrictJson.writePretty(root);
     byte[] out = Arrays.copyOf(body, body.length + 1);
     out[body.length] = '\n';

@@ -23,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
@@ -56,7 +57,7 @@ public final class FixtureGenerator {
 
   private static final String USAGE =
       "usage: FixtureGenerator --out DIR (--count N | --attest FILE...) [--artifact-bytes B]"
-          + " [--issuer URL] [--seed S] [--threads N]";
+          + " [--issuer URL] [--seed S] [--threads N] [--log-batch K]";
 
   /** A usage or input error: one line for the user. */
   static final class Failure extends RuntimeException {
@@ -69,7 +70,7 @@ public final class FixtureGenerator {
 
   /** The parsed command line. */
   record Options(
-      Path out, int count, long artifactBytes, String issuer, String seed, int threads, List<Path> attest) {}
+      Path out, int count, long artifactBytes, String issuer, String seed, int threads, List<Path> attest, int logBatch) {}
 
   private FixtureGenerator() {}
 
@@ -107,6 +108,7 @@ public final class FixtureGenerator {
     String seed = BenchIssuer.DEFAULT_SEED;
     int threads = Runtime.getRuntime().availableProcessors();
     List<Path> attest = new ArrayList<>();
+    int logBatch = 0;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       String value;
@@ -131,6 +133,7 @@ public final class FixtureGenerator {
         case "--seed" -> seed = nonEmpty(name, value);
         case "--threads" -> threads = (int) number(name, value, 1, 256);
         case "--attest" -> attest.add(Path.of(nonEmpty(name, value)));
+        case "--log-batch" -> logBatch = (int) number(name, value, 1, 1_000_000);
         default -> throw new Failure("unknown option '" + name + "'; " + USAGE);
       }
     }
@@ -140,7 +143,10 @@ public final class FixtureGenerator {
     if ((count == null || count == 0) && attest.isEmpty()) {
       throw new Failure("--count (at least 1) or --attest is required; " + USAGE);
     }
-    return new Options(out, count == null ? 0 : count, artifactBytes, issuer, seed, threads, List.copyOf(attest));
+    if (logBatch > 0 && !attest.isEmpty()) {
+      throw new Failure("--log-batch logs the --count bundles; it cannot be combined with --attest");
+    }
+    return new Options(out, count == null ? 0 : count, artifactBytes, issuer, seed, threads, List.copyOf(attest), logBatch);
   }
 
   /** Writes everything; returns the number of bundles written. */
@@ -160,14 +166,25 @@ public final class FixtureGenerator {
     }
     BenchIssuer issuer = BenchIssuer.derive(o.issuer(), o.seed());
     byte[] rootBytes = issuer.trustRootBytes();
-    writeAtomically(dir.resolve(TRUST_ROOT_FILE), rootBytes);
+    Bundle[] signed = o.logBatch() > 0 ? new Bundle[o.count()] : null;
+    if (signed == null) {
+      writeAtomically(dir.resolve(TRUST_ROOT_FILE), rootBytes);
+    }
 
     if (o.count() > 0) {
       ForkJoinPool pool = new ForkJoinPool(o.threads());
       try {
         pool.submit(
-                () -> IntStream.range(0, o.count()).parallel().forEach(i -> writeOne(issuer, dir, i, o.artifactBytes())))
+                () -> IntStream.range(0, o.count()).parallel().forEach(i -> {
+                  Bundle b = writeOne(issuer, dir, i, o.artifactBytes(), signed == null);
+                  if (signed != null) {
+                    signed[i] = b;
+                  }
+                }))
             .get();
+        if (signed != null) {
+          rootBytes = writeLogged(issuer, o, signed, pool);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new Failure("interrupted");
@@ -207,12 +224,52 @@ public final class FixtureGenerator {
     return "artifact-" + i + ".tgz";
   }
 
-  private static void writeOne(BenchIssuer issuer, Path dir, int i, long size) {
+  /** Writes artifact {@code i} and signs its bundle; writes the bundle too when {@code writeBundle}. */
+  private static Bundle writeOne(BenchIssuer issuer, Path dir, int i, long size, boolean writeBundle) {
     String name = artifactName(i);
     Path artifact = dir.resolve(name);
     byte[] digest = writeArtifact(artifact, i, size);
     Bundle bundle = issuer.attest(i, name, Sha256.hex(digest));
-    write(dir.resolve(name + Bundle.FILE_SUFFIX), bundle.toJsonBytes());
+    if (writeBundle) {
+      write(dir.resolve(name + Bundle.FILE_SUFFIX), bundle.toJsonBytes());
+    }
+    return bundle;
+  }
+
+  /**
+   * {@code --log-batch K}: logs every token in index order (K entries per checkpoint, each
+   * checkpoint cosigned by two witnesses), writes each bundle with its {@code logProof}, the log
+   * ({@code DIR/log/checkpoint} and {@code DIR/log/tile/…}, for {@code hallmark log monitor} over a
+   * loopback server) and the trust root with its {@code log} member; returns the trust root's bytes.
+   */
+  private static byte[] writeLogged(BenchIssuer issuer, Options o, Bundle[] signed, ForkJoinPool pool)
+      throws InterruptedException, ExecutionException {
+    List<byte[]> tokens = new ArrayList<>(signed.length);
+    for (Bundle b : signed) {
+      tokens.add(b.identityToken().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    BenchLog log = BenchLog.build(issuer.issuer(), o.seed(), tokens, o.logBatch(), issuer.issuedAt());
+    String[] proofs = new String[signed.length];
+    for (int i = 0; i < signed.length; i++) {
+      proofs[i] = log.proof(i);
+    }
+    Path dir = o.out();
+    pool.submit(() -> IntStream.range(0, signed.length).parallel().forEach(i ->
+        write(dir.resolve(artifactName(i) + Bundle.FILE_SUFFIX), signed[i].withLogProof(proofs[i]).toJsonBytes()))).get();
+    Path logDir = dir.resolve("log");
+    for (Map.Entry<String, byte[]> tile : log.tiles().entrySet()) {
+      Path file = logDir.resolve(tile.getKey());
+      try {
+        Files.createDirectories(file.getParent());
+      } catch (IOException e) {
+        throw new Failure("cannot create " + file.getParent() + ": " + describe(e));
+      }
+      write(file, tile.getValue());
+    }
+    writeAtomically(logDir.resolve("checkpoint"), log.latestCheckpoint().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] rootBytes = issuer.trustRootBytes(log.trustRootMember());
+    writeAtomically(dir.resolve(TRUST_ROOT_FILE), rootBytes);
+    return rootBytes;
   }
 
   /** Deterministic bytes for artifact {@code i}, hashed as they are written; returns SHA-256. */

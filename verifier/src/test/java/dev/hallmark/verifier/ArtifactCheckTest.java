@@ -146,6 +146,52 @@ class ArtifactCheckTest {
     assertVerified(r);
   }
 
+  // ------------------------------------------------------------ large artifacts, hashed beside checks 1-8
+
+  /**
+   * From {@link Verifier#EARLY_HASH_BYTES} on, the artifact is hashed on a second thread while the
+   * other checks run: the digest, the path, the verdict and the progress reports are the same.
+   */
+  @Test
+  void acceptsLargeArtifactHashedBesideTheOtherChecks() throws IOException {
+    byte[] content = largeContent(1);
+    BundleForge f = BundleForge.valid();
+    f.statement.put("subject", List.of(BundleForge.subject("big.bin", Sha256.hex(Sha256.of(content)))));
+    Path artifact = write("big.bin", content);
+    java.util.concurrent.atomic.AtomicLong lastProgress = new java.util.concurrent.atomic.AtomicLong();
+    Verifier verifier = new Verifier(EngineUnderTest.verifier().engine(), lastProgress::set);
+    VerificationResult r = verifier.verify(f.bytes(), policyFor(f).artifact(artifact).build());
+    assertVerified(r);
+    assertEquals(new ArtifactDigest(artifact.toString(), Sha256.hex(Sha256.of(content))), r.artifact());
+    assertEquals(content.length, lastProgress.get());
+  }
+
+  @Test
+  void rejectsLargeNonMatchingArtifactWithItsDigest() throws IOException {
+    byte[] content = largeContent(2);
+    BundleForge f = BundleForge.valid();
+    VerificationResult r = verify(f, write("app-1.2.3.tgz", content));
+    assertFailsAt(Check.ARTIFACT, r);
+    assertEquals(Sha256.hex(Sha256.of(content)), r.artifact().sha256());
+  }
+
+  /** A hash started early does not move a failure: a bad bundle still fails {@code bundle}, with no digest. */
+  @Test
+  void largeArtifactLeavesAnEarlierFailureFirst() throws IOException {
+    BundleForge f = BundleForge.valid();
+    Path artifact = write("app-1.2.3.tgz", largeContent(3));
+    VerificationResult r =
+        ForgeVerification.verify("{}".getBytes(StandardCharsets.UTF_8), policyFor(f).artifact(artifact).build());
+    assertFailsAt(Check.BUNDLE, r);
+    assertNull(r.artifact());
+  }
+
+  private static byte[] largeContent(int seed) {
+    byte[] b = new byte[(int) Verifier.EARLY_HASH_BYTES + 4097];
+    new java.util.Random(seed).nextBytes(b);
+    return b;
+  }
+
   private Path write(String name, byte[] content) throws IOException {
     return Files.write(dir.resolve(name), content);
   }

@@ -28,8 +28,6 @@ public final class Sha256 {
   private static final int MIN_CHUNK = 8 << 10;
   private static final long MAP_THRESHOLD = 16L << 20;
   private static final long MAP_WINDOW = 64L << 20;
-  /** From this size on, a file is hashed by the caller's engine. */
-  public static final long ENGINE_THRESHOLD = 16L << 20;
 
   private Sha256() {}
 
@@ -63,9 +61,10 @@ public final class Sha256 {
   }
 
   /**
-   * As {@link #of(Path, LongConsumer)}; a file of {@value #ENGINE_THRESHOLD} bytes or more goes
-   * through {@code engine}'s SHA-256 (AWS-LC's beat the JDK's by about 10% on 1 GiB; below that
-   * size the JDK's intrinsic costs no native call per chunk).
+   * As {@link #of(Path, LongConsumer)}, through {@code engine}'s SHA-256 ({@link
+   * CryptoEngine#newSha256()}: the JDK's for BouncyCastle, AWS-LC's for AWS-LC). A bulk command
+   * runs on C1 only, which has no SHA-256 intrinsic (0.1 GB/s in Java): AWS-LC hashes at the SHA
+   * extensions' speed whatever the compiler, and its native call per 64 KiB chunk costs nothing.
    */
   public static byte[] of(Path file, LongConsumer progress, CryptoEngine engine) {
     if (!Files.isRegularFile(file)) {
@@ -73,7 +72,7 @@ public final class Sha256 {
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
-      MessageDigest md = size >= ENGINE_THRESHOLD ? engine.newSha256() : newDigest();
+      MessageDigest md = engine.newSha256();
       if (size >= MAP_THRESHOLD) {
         // Large files are mapped: no copy through a heap buffer (about 10% faster end to end).
         long done = 0;

@@ -21,15 +21,21 @@ public final class Merkle {
 
   private Merkle() {}
 
+  /**
+   * One digest per thread: an audit hashes ~15 nodes per bundle, and a JCA look-up per hash cost
+   * more than the hashing (digest() resets the instance for the next call).
+   */
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::newDigest);
+
   public static byte[] leafHash(byte[] entry) {
-    MessageDigest d = Sha256.newDigest();
+    MessageDigest d = DIGEST.get();
     d.update((byte) 0x00);
     d.update(entry);
     return d.digest();
   }
 
   public static byte[] nodeHash(byte[] left, byte[] right) {
-    MessageDigest d = Sha256.newDigest();
+    MessageDigest d = DIGEST.get();
     d.update((byte) 0x01);
     d.update(left);
     d.update(right);
