@@ -22,7 +22,12 @@ final class OperatorLog {
   static final String ENV = "HALLMARK_LOG_LEVEL";
   static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
   private static final String DEFAULT_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
-  private static final String JETTY_LEVEL = "org.slf4j.simpleLogger.log.org.eclipse.jetty";
+  /**
+   * Libraries that log through SLF4J and tell an operator nothing at INFO (Jetty's banner,
+   * HikariCP's "Starting...", the drivers): kept at WARN unless the operator asks for even less.
+   */
+  private static final List<String> LIBRARY_LEVELS = List.of("org.eclipse.jetty", "com.zaxxer.hikari", "org.sqlite",
+      "org.postgresql").stream().map(p -> "org.slf4j.simpleLogger.log." + p).toList();
   /** The verifier's commands (dev.hallmark.cli.Hallmark): never a log line. */
   private static final List<String> VERIFIER_COMMANDS = List.of("verify-attestation", "audit", "trust-root", "log");
 
@@ -36,7 +41,7 @@ final class OperatorLog {
     String command = args.length > 0 ? args[0] : "";
     if (VERIFIER_COMMANDS.contains(command)) {
       System.setProperty(DEFAULT_LEVEL, "off");
-      System.setProperty(JETTY_LEVEL, "off");
+      LIBRARY_LEVELS.forEach(k -> System.setProperty(k, "off"));
       return;
     }
     String fromEnv = env.get(ENV);
@@ -56,7 +61,8 @@ final class OperatorLog {
           + ", not " + level);
     }
     System.setProperty(DEFAULT_LEVEL, l);
-    // Jetty stays at WARN unless the operator asks for even less.
-    System.setProperty(JETTY_LEVEL, l.equals("error") || l.equals("off") ? l : "warn");
+    // The libraries stay at WARN unless the operator asks for even less.
+    String library = l.equals("error") || l.equals("off") ? l : "warn";
+    LIBRARY_LEVELS.forEach(k -> System.setProperty(k, library));
   }
 }
