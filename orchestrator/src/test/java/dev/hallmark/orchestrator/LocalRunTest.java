@@ -1,11 +1,12 @@
-package dev.hallmark.orchestrator.runner;
+package dev.hallmark.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hallmark.orchestrator.OrchestratorException;
+import dev.hallmark.orchestrator.runner.Git;
+import dev.hallmark.orchestrator.runner.LoopbackDrop;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.RunRecord;
 import dev.hallmark.orchestrator.store.Store;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hallmark run} end to end, in process: real git, real job JVMs, real SQLite, loopback only. */
-class LocalRunTest {
+public class LocalRunTest {
   @TempDir Path tmp;
 
   record Outcome(int exit, String out, String err) {}
@@ -36,7 +37,7 @@ class LocalRunTest {
   private Outcome run(Path dir, Path out, Path data, String... extra) {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
-    var cl = dev.hallmark.orchestrator.OrchestratorMainAccess.commandLine();
+    var cl = OrchestratorMainAccess.commandLine();
     cl.setOut(new PrintWriter(o, true));
     cl.setErr(new PrintWriter(e, true));
     List<String> args = new java.util.ArrayList<>(List.of("run", dir.toString(), "--out", out.toString(), "--data", data.toString()));
@@ -45,7 +46,7 @@ class LocalRunTest {
     return new Outcome(exit, o.toString(), e.toString());
   }
 
-  static Path example() {
+  public static Path example() {
     Path p = Path.of("").toAbsolutePath();
     while (p != null && !Files.isDirectory(p.resolve("examples/release"))) {
       p = p.getParent();
