@@ -324,11 +324,11 @@ public final class OrchestratorMain implements Runnable {
         OperatorLog.level("--log-level", logLevel);
       }
       checkCompileTimeout(compileTimeout);
-      Path d = data != null ? data : dev.hallmark.orchestrator.runner.LocalRun.defaultDataDir();
-      var result = new dev.hallmark.orchestrator.runner.LocalRun(dir, ref, out, d, spec.commandLine().getOut())
+      Path d = data != null ? data : LocalRun.defaultDataDir();
+      var result = new LocalRun(dir, ref, out, d, spec.commandLine().getOut())
           .attestRate(checkRate(attestRate)).unsafeNoSandbox(unsafeNoSandbox)
           .compileTimeout(java.time.Duration.ofSeconds(compileTimeout))
-          .verifier(dev.hallmark.orchestrator.runner.LocalRun.verifierCommand(System.getenv()))
+          .verifier(LocalRun.verifierCommand(System.getenv()))
           .logLimits(new LogLimits(logLimitBytes, logLimitLines))
           .log(logSettings(witness, quorum, logPolicy, logTimeout))
           .execute();

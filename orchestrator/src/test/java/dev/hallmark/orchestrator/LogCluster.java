@@ -79,6 +79,48 @@ final class LogCluster {
     }
   }
 
+  /**
+   * Serve and two witnesses ({@code w1.test}, {@code w2.test}) started in an operator's order,
+   * with the flags serve was given (a test that restarts serve passes them again).
+   */
+  record Started(ServeProcess serve, String[] serveFlags, String logVkey, String origin, Witness w1, Witness w2) {}
+
+  /**
+   * Registers {@code repo} as {@link #REPO} in {@code data}, then starts, in order: both witness
+   * keys, {@code serve --witness w1 --witness w2 --quorum QUORUM --log-timeout SECONDS} (with
+   * {@code jvmOptions} for its JVM), and both witnesses with the log's vkey; returns once they
+   * listen.
+   */
+  static Started start(Path tmp, HttpClient http, Path data, Path repo, List<String> jvmOptions, int quorum,
+      int logTimeoutSeconds) throws Exception {
+    String v1 = witnessKey(tmp, "w1.test");
+    String v2 = witnessKey(tmp, "w2.test");
+    int p1 = freePort();
+    int p2 = freePort();
+    assertEquals(0, ServeProcess.cli(tmp, "repo", "add", REPO, repo.toString(), "--data", data.toString()).exit());
+    String[] serveFlags = {"--witness", v1, "http://127.0.0.1:" + p1, "--witness", v2, "http://127.0.0.1:" + p2,
+        "--quorum", Integer.toString(quorum), "--log-timeout", Integer.toString(logTimeoutSeconds)};
+    List<Process> running = new ArrayList<>();
+    try {
+      ServeProcess serve = ServeProcess.start(tmp, jvmOptions, data, 0, serveFlags);
+      running.add(serve.process());
+      String logVkey = logVkey(http, serve.url());
+      String origin = logVkey.substring(0, logVkey.indexOf('+'));
+      Witness w1 = startWitness(tmp, "w1.test", v1, p1, logVkey);
+      running.add(w1.process());
+      Witness w2 = startWitness(tmp, "w2.test", v2, p2, logVkey);
+      running.add(w2.process());
+      awaitStarted(w1, w2);
+      return new Started(serve, serveFlags, logVkey, origin, w1, w2);
+    } catch (Exception | AssertionError e) {
+      // The caller gets no handle on what was started, so it cannot stop it in its @AfterAll.
+      for (Process p : running) {
+        ServeProcess.stop(p);
+      }
+      throw e;
+    }
+  }
+
   /** {@code hallmark witness key --key DIR/NAME.key --name NAME}: the witness's vkey. */
   static String witnessKey(Path dir, String name) throws IOException, InterruptedException {
     ServeProcess.CliResult r = ServeProcess.cli(dir, "witness", "key", "--key", dir.resolve(name + ".key").toString(),

@@ -42,10 +42,6 @@ class LogEndToEndIT {
 
   @BeforeAll
   static void start() throws Exception {
-    String v1 = LogCluster.witnessKey(tmp, "w1.test");
-    String v2 = LogCluster.witnessKey(tmp, "w2.test");
-    int p1 = LogCluster.freePort();
-    int p2 = LogCluster.freePort();
     data = tmp.resolve("data");
     Path repo = LogCluster.repository(tmp.resolve("app"), "Attest",
         "import static dev.hallmark.sdk.Hallmark.*;",
@@ -57,15 +53,12 @@ class LogEndToEndIT {
         "            ctx.attestProvenance(Subject.ofPath(\"out.txt\", \"out.txt\")); })).main(args);",
         "  }",
         "}");
-    assertEquals(0, ServeProcess.cli(tmp, "repo", "add", LogCluster.REPO, repo.toString(), "--data", data.toString()).exit());
-    serve = ServeProcess.start(tmp, data, 0, "--witness", v1, "http://127.0.0.1:" + p1, "--witness", v2,
-        "http://127.0.0.1:" + p2, "--quorum", "2", "--log-timeout", "3");
-    String logVkey = LogCluster.logVkey(http, serve.url());
-    origin = logVkey.substring(0, logVkey.indexOf('+'));
+    LogCluster.Started started = LogCluster.start(tmp, http, data, repo, List.of(), 2, 3);
+    serve = started.serve();
+    origin = started.origin();
     assertEquals(serve.url().substring("http://".length()) + "/oidc/log", origin);
-    w1 = LogCluster.startWitness(tmp, "w1.test", v1, p1, logVkey);
-    w2 = LogCluster.startWitness(tmp, "w2.test", v2, p2, logVkey);
-    LogCluster.awaitStarted(w1, w2);
+    w1 = started.w1();
+    w2 = started.w2();
   }
 
   @AfterAll

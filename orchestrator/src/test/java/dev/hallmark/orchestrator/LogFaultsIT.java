@@ -83,10 +83,6 @@ class LogFaultsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    String v1 = LogCluster.witnessKey(tmp, "w1.test");
-    String v2 = LogCluster.witnessKey(tmp, "w2.test");
-    int p1 = LogCluster.freePort();
-    int p2 = LogCluster.freePort();
     data = tmp.resolve("data");
     Path repo = LogCluster.repository(tmp.resolve("app"), "Faults",
         "import static dev.hallmark.sdk.Hallmark.*;",
@@ -127,16 +123,14 @@ class LogFaultsIT {
         "        })).main(args);",
         "  }",
         "}");
-    assertEquals(0, ServeProcess.cli(tmp, "repo", "add", LogCluster.REPO, repo.toString(), "--data", data.toString()).exit());
-    serveFlags = new String[] {"--witness", v1, "http://127.0.0.1:" + p1, "--witness", v2, "http://127.0.0.1:" + p2,
-        "--quorum", "1", "--log-timeout", "10"};
-    serve = ServeProcess.start(tmp, jvm(), data, 0, serveFlags);
+    LogCluster.Started started = LogCluster.start(tmp, http, data, repo, jvm(), 1, 10);
+    serve = started.serve();
+    serveFlags = started.serveFlags();
     url = serve.url();
-    logVkey = LogCluster.logVkey(http, url);
-    origin = logVkey.substring(0, logVkey.indexOf('+'));
-    w1 = LogCluster.startWitness(tmp, "w1.test", v1, p1, logVkey);
-    w2 = LogCluster.startWitness(tmp, "w2.test", v2, p2, logVkey);
-    LogCluster.awaitStarted(w1, w2);
+    logVkey = started.logVkey();
+    origin = started.origin();
+    w1 = started.w1();
+    w2 = started.w2();
     runId = LogCluster.push(http, url, data);
     workspace = awaitWorkspace();
   }

@@ -81,7 +81,7 @@ class RunLauncherIT {
     Path root = root();
     requireBuilt(root);
     Path app = tmp.resolve("app");
-    LocalRunCopy.copyTree(root.resolve("examples/release"), app);
+    ServeIT.copyTree(root.resolve("examples/release"), app);
     // A second workflow: two attestations of files that share a name.
     Files.writeString(app.resolve(".hallmark/workflows/Twice.java"), """
         import static dev.hallmark.sdk.Hallmark.*;
@@ -137,22 +137,6 @@ class RunLauncherIT {
     assertEquals(1, pasteVerifyCommands(run.out()));
     try (Stream<Path> s = Files.list(out)) {
       assertEquals(3, s.count());
-    }
-  }
-
-  /** The example-copying helper of the runner tests, without depending on their package. */
-  static final class LocalRunCopy {
-    static void copyTree(Path from, Path to) throws IOException {
-      try (Stream<Path> s = Files.walk(from)) {
-        for (Path p : s.toList()) {
-          Path t = to.resolve(from.relativize(p).toString());
-          if (Files.isDirectory(p)) {
-            Files.createDirectories(t);
-          } else {
-            Files.copy(p, t);
-          }
-        }
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.hallmark.orchestrator.http;
 
+import static dev.hallmark.orchestrator.events.LogText.oneLine;
 import static java.util.Objects.requireNonNull;
 
 import dev.hallmark.attestation.AttestationException;
@@ -782,14 +783,6 @@ public final class ApiServer implements AutoCloseable {
     ex.setHeader("X-Content-Type-Options", "nosniff");
     ex.setHeader("Cache-Control", "no-store");
     ex.respond(status, body);
-  }
-
-  private static String oneLine(String s) {
-    if (s == null) {
-      return "error";
-    }
-    String line = s.lines().findFirst().orElse("").strip();
-    return line.length() > 300 ? line.substring(0, 300) : line;
   }
 
   private static String printable(String s) {

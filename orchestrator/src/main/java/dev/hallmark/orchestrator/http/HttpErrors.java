@@ -51,7 +51,7 @@ public final class HttpErrors {
 
   /** What the client is told: the message of a domain error, never the text of anything else. */
   public static String clientMessage(Throwable e) {
-    return e instanceof OrchestratorException ? oneLine(e.getMessage()) : "internal error";
+    return e instanceof OrchestratorException ? LogText.oneLine(e.getMessage()) : "internal error";
   }
 
   /**
@@ -65,7 +65,7 @@ public final class HttpErrors {
     String codeName = code == null ? "-" : code.name();
     String shownPath = printable(path == null ? "" : path, 200);
     String shownMethod = printable(method == null ? "" : method, 16);
-    String shown = quoted(oneLine(message)).replaceAll("\\p{Cntrl}", "?");
+    String shown = quoted(LogText.oneLine(message)).replaceAll("\\p{Cntrl}", "?");
     if (status >= 500) {
       LOG.error("request.error method={} path={} status={} code={} message=\"{}\"", shownMethod, shownPath, status,
           codeName, shown, cause);
@@ -76,11 +76,6 @@ public final class HttpErrors {
       LOG.info("request.error method={} path={} status={} code={} message=\"{}\"", shownMethod, shownPath, status,
           codeName, shown);
     }
-  }
-
-  /** The first line, stripped, at most 300 characters. */
-  public static String oneLine(String s) {
-    return LogText.oneLine(s);
   }
 
   /** A value inside {@code "…"} of a log line: quotes and backslashes escaped, so the line parses. */

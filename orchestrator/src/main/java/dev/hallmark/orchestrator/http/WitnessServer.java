@@ -1,5 +1,6 @@
 package dev.hallmark.orchestrator.http;
 
+import static dev.hallmark.orchestrator.events.LogText.oneLine;
 import static java.util.Objects.requireNonNull;
 
 import dev.hallmark.orchestrator.OrchestratorException;
@@ -276,14 +277,6 @@ public final class WitnessServer implements AutoCloseable {
       fields.put(HttpHeader.CONTENT_TYPE, TEXT);
       return ByteBuffer.wrap((HttpStatus.getMessage(status) + "\n").getBytes(StandardCharsets.UTF_8));
     }
-  }
-
-  private static String oneLine(String s) {
-    if (s == null) {
-      return "error";
-    }
-    String line = s.lines().findFirst().orElse("").strip();
-    return line.length() > 300 ? line.substring(0, 300) : line;
   }
 
   /** Origins come from the request: printable ASCII only, and short, in a log line. */

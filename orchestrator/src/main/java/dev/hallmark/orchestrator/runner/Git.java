@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * Git.checkout("/src/app", sha, workspace);
  * }</pre>
  */
-final class Git {
+public final class Git {
   private static final long TIMEOUT_SECONDS = 300;
   /** Far above any listing the orchestrator asks for (an sha, one folder, a status). */
   private static final int MAX_OUTPUT = 64 << 20;
@@ -75,7 +75,7 @@ final class Git {
    * Runs {@code git args…} in {@code dir} with a clean environment (PATH, {@code LC_ALL=C}, and
    * {@code extraEnv}); the trimmed standard output, or a one-line error.
    */
-  static String run(Path dir, Map<String, String> extraEnv, String... args) {
+  public static String run(Path dir, Map<String, String> extraEnv, String... args) {
     List<String> cmd = command(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     Map<String, String> env = pb.environment();
@@ -124,7 +124,7 @@ final class Git {
     }
   }
 
-  static String run(Path dir, String... args) {
+  public static String run(Path dir, String... args) {
     return run(dir, Map.of(), args);
   }
 

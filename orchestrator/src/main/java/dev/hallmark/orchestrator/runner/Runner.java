@@ -227,7 +227,7 @@ public final class Runner implements PushedRuns, AutoCloseable {
       settings.liveLog().accept("[" + run.workflowPath() + "] " + reason);
       return new RunOutcome(run, JobRecord.FAILED, reason, List.of(), work);
     } finally {
-      LocalRun.deleteTree(work);
+      WorkspaceFiles.deleteTree(work);
     }
   }
 
@@ -274,7 +274,7 @@ public final class Runner implements PushedRuns, AutoCloseable {
     }
     try {
       if (users.isIsolated()) {
-        LocalRun.deleteTree(users.workRoot());
+        WorkspaceFiles.deleteTree(users.workRoot());
       }
     } finally {
       if (idle) {

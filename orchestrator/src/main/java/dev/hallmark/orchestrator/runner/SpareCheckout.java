@@ -69,7 +69,7 @@ final class SpareCheckout implements WorkflowSource {
     } catch (IOException | RuntimeException e) {
       // fall through: a fresh checkout instead
     }
-    LocalRun.deleteTree(dir);
+    WorkspaceFiles.deleteTree(dir);
     return false;
   }
 
@@ -77,7 +77,7 @@ final class SpareCheckout implements WorkflowSource {
   void discard() {
     if (taken.compareAndSet(false, true)) {
       made.join();
-      LocalRun.deleteTree(dir);
+      WorkspaceFiles.deleteTree(dir);
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hallmark.attestation.intoto.Subject;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.SteppedClock;
 import dev.hallmark.orchestrator.jobs.JobCapabilities;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
 import dev.hallmark.orchestrator.log.LogKey;
@@ -21,11 +22,8 @@ import dev.hallmark.orchestrator.store.Store;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +42,7 @@ class AttestorTest {
   private static final String DIGEST = "c".repeat(64);
 
   @TempDir Path data;
-  private final SteppedClock clock = new SteppedClock(Instant.now());
+  private final SteppedClock clock = SteppedClock.at(Instant.now());
   private Store store;
   private TransparencyLog log;
   private Attestor attestor;
@@ -148,33 +146,5 @@ class AttestorTest {
     assertTrue(c instanceof OrchestratorException, c.toString());
     assertEquals(Code.FORBIDDEN, ((OrchestratorException) c).code());
     assertEquals(List.of(), store.attestationsOfRun(run.id()));
-  }
-
-  /** A clock the test moves forward. */
-  private static final class SteppedClock extends Clock {
-    private volatile Instant now;
-
-    SteppedClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

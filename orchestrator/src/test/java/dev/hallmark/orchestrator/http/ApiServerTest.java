@@ -16,6 +16,7 @@ import dev.hallmark.attestation.json.StrictJson;
 import dev.hallmark.attestation.token.CompactJws;
 import dev.hallmark.attestation.trustroot.TrustRoot;
 import dev.hallmark.orchestrator.Orchestrator;
+import dev.hallmark.orchestrator.SteppedClock;
 import dev.hallmark.orchestrator.jobs.Capability;
 import dev.hallmark.orchestrator.keys.IssuerKeyStore;
 import dev.hallmark.orchestrator.store.JobRecord;
@@ -39,15 +40,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,31 +60,11 @@ class ApiServerTest {
 
   @TempDir Path data;
   @TempDir Path work;
-  final TestClock clock = new TestClock();
+  final SteppedClock clock = SteppedClock.ofSystem();
   Orchestrator orchestrator;
   RunRecord run;
   JobRecord job;
   Capability capability;
-
-  /** The system clock, plus an offset tests can move forward. */
-  static final class TestClock extends Clock {
-    final AtomicLong offsetMillis = new AtomicLong();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plusMillis(offsetMillis.get());
-    }
-  }
 
   @BeforeEach
   void start() {
@@ -391,7 +368,7 @@ class ApiServerTest {
     Capability shortCap = orchestrator.startJob(shortJob.id(), Duration.ofSeconds(60));
     Path app = artifact("app.tgz", "a");
     attestOk(shortCap, attestBody("app.tgz", sha256(app)));
-    clock.offsetMillis.addAndGet(61_000);
+    clock.advance(Duration.ofSeconds(61));
     assertEquals(403, postJson("/api/v1/attestations", shortCap, attestBody("app.tgz", sha256(app))).status());
     assertEquals(1, attestationRows());
   }

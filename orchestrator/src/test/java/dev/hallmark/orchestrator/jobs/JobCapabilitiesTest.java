@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
+import dev.hallmark.orchestrator.SteppedClock;
 import dev.hallmark.orchestrator.secret.BearerSecret;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.NewRun;
@@ -17,11 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +35,7 @@ class JobCapabilitiesTest {
   private static final Duration HARD_CAP = Duration.ofHours(6);
 
   @TempDir Path data;
-  private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-01T10:00:00Z"));
+  private final SteppedClock clock = SteppedClock.at(Instant.parse("2026-12-01T10:00:00Z"));
   private Store store;
   private JobCapabilities caps;
   private long runId;
@@ -166,33 +164,5 @@ class JobCapabilitiesTest {
       return true;
     }
     return false;
-  }
-
-  /** A clock the test moves forward. */
-  private static final class SteppedClock extends Clock {
-    private volatile Instant now;
-
-    SteppedClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

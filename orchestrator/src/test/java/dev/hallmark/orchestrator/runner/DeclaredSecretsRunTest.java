@@ -69,10 +69,10 @@ class DeclaredSecretsRunTest {
       Files.createDirectories(dir.resolve(f.getKey()).getParent());
       Files.writeString(dir.resolve(f.getKey()), f.getValue());
     }
-    LocalRunTest.git(dir, GIT_ENV, "init", "--quiet", "--initial-branch=main");
-    LocalRunTest.git(dir, GIT_ENV, "add", "--all");
-    LocalRunTest.git(dir, GIT_ENV, "-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "fixture");
-    LocalRunTest.git(dir, GIT_ENV, "remote", "add", "origin", "git@github.com:" + repository + ".git");
+    Git.run(dir, GIT_ENV, "init", "--quiet", "--initial-branch=main");
+    Git.run(dir, GIT_ENV, "add", "--all");
+    Git.run(dir, GIT_ENV, "-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "fixture");
+    Git.run(dir, GIT_ENV, "remote", "add", "origin", "git@github.com:" + repository + ".git");
     return dir;
   }
 

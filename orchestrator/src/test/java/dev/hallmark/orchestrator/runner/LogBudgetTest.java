@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hallmark.orchestrator.LocalRun;
+import dev.hallmark.orchestrator.LocalRunTest;
 import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.RunRecord;

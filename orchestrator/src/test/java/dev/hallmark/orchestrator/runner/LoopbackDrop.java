@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  */
-final class LoopbackDrop implements AutoCloseable {
+public final class LoopbackDrop implements AutoCloseable {
   private final ServerSocket server;
   private final CompletableFuture<String> received;
 
-  LoopbackDrop() throws IOException {
+  public LoopbackDrop() throws IOException {
     server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     received = CompletableFuture.supplyAsync(() -> {
       try (Socket s = server.accept()) {
@@ -36,18 +36,18 @@ final class LoopbackDrop implements AutoCloseable {
     });
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
   /** Java source that sends {@code expression} (a String) here, for a workflow written by a test. */
-  String sendSource(String expression) {
+  public String sendSource(String expression) {
     return "try (java.net.Socket s = new java.net.Socket(\"127.0.0.1\", " + port() + ")) {"
         + " s.getOutputStream().write((" + expression + ").getBytes(java.nio.charset.StandardCharsets.UTF_8));"
         + " } catch (java.io.IOException e) { throw new RuntimeException(e); }";
   }
 
-  String await(Duration max) throws Exception {
+  public String await(Duration max) throws Exception {
     return received.get(max.toMillis(), TimeUnit.MILLISECONDS);
   }
 

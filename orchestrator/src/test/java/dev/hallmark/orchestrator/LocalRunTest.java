@@ -1,11 +1,12 @@
-package dev.hallmark.orchestrator.runner;
+package dev.hallmark.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hallmark.orchestrator.OrchestratorException;
+import dev.hallmark.orchestrator.runner.Git;
+import dev.hallmark.orchestrator.runner.LoopbackDrop;
 import dev.hallmark.orchestrator.store.JobRecord;
 import dev.hallmark.orchestrator.store.RunRecord;
 import dev.hallmark.orchestrator.store.Store;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hallmark run} end to end, in process: real git, real job JVMs, real SQLite, loopback only. */
-class LocalRunTest {
+public class LocalRunTest {
   @TempDir Path tmp;
 
   record Outcome(int exit, String out, String err) {}
@@ -36,7 +37,7 @@ class LocalRunTest {
   private Outcome run(Path dir, Path out, Path data, String... extra) {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
-    var cl = dev.hallmark.orchestrator.OrchestratorMainAccess.commandLine();
+    var cl = OrchestratorMainAccess.commandLine();
     cl.setOut(new PrintWriter(o, true));
     cl.setErr(new PrintWriter(e, true));
     List<String> args = new java.util.ArrayList<>(List.of("run", dir.toString(), "--out", out.toString(), "--data", data.toString()));
@@ -45,31 +46,12 @@ class LocalRunTest {
     return new Outcome(exit, o.toString(), e.toString());
   }
 
-  static Path example() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("examples/release"))) {
-      p = p.getParent();
-    }
-    if (p == null) {
-      throw new IllegalStateException("examples/release not found above " + Path.of("").toAbsolutePath());
-    }
-    return p.resolve("examples/release");
+  /** The release example; public for the runner package's tests of {@code hallmark run}. */
+  public static Path example() {
+    return ServeIT.example();
   }
 
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
-  }
-
-  static String git(Path dir, Map<String, String> env, String... args) {
+  private static String git(Path dir, Map<String, String> env, String... args) {
     return Git.run(dir, env, args);
   }
 
@@ -83,7 +65,7 @@ class LocalRunTest {
   /** The sha git itself gives the same files with the snapshot's fixed author and date. */
   private static String independentSnapshotSha(Path folder, Path scratch) throws IOException {
     Path repo = Files.createDirectories(scratch);
-    copyTree(folder, repo);
+    ServeIT.copyTree(folder, repo);
     Map<String, String> env = Map.of("GIT_AUTHOR_NAME", LocalRun.SNAPSHOT_NAME, "GIT_AUTHOR_EMAIL", LocalRun.SNAPSHOT_EMAIL,
         "GIT_AUTHOR_DATE", LocalRun.SNAPSHOT_DATE, "GIT_COMMITTER_NAME", LocalRun.SNAPSHOT_NAME,
         "GIT_COMMITTER_EMAIL", LocalRun.SNAPSHOT_EMAIL, "GIT_COMMITTER_DATE", LocalRun.SNAPSHOT_DATE);
@@ -96,7 +78,7 @@ class LocalRunTest {
   @Test
   void releaseExampleVerifiesAndStillVerifiesAfterASecondRun() throws IOException {
     Path folder = tmp.resolve("release");
-    copyTree(example(), folder);
+    ServeIT.copyTree(example(), folder);
     Path data = tmp.resolve("data");
     Outcome first = run(folder, tmp.resolve("out1"), data);
     assertEquals(0, first.exit(), first.out() + first.err());
@@ -132,7 +114,7 @@ class LocalRunTest {
   @Test
   void gitWorkTreeUsesHeadAndBranchAndRefusesADirtyTree() throws IOException {
     Path repo = tmp.resolve("app");
-    copyTree(example(), repo);
+    ServeIT.copyTree(example(), repo);
     Map<String, String> env = Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@example.com",
         "GIT_COMMITTER_NAME", "t", "GIT_COMMITTER_EMAIL", "t@example.com");
     git(repo, env, "init", "--quiet", "--initial-branch=trunk");
@@ -166,7 +148,7 @@ class LocalRunTest {
 
   /** A git repository of a copy of the example, on branch main. */
   private static Path exampleGitRepository(Path repo) throws IOException {
-    copyTree(example(), repo);
+    ServeIT.copyTree(example(), repo);
     commitAll(repo, "init");
     return repo;
   }

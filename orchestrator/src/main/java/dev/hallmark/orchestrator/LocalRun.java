@@ -1,14 +1,17 @@
-package dev.hallmark.orchestrator.runner;
+package dev.hallmark.orchestrator;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.hallmark.attestation.AttestationException;
 import dev.hallmark.attestation.intoto.Subject;
-import dev.hallmark.orchestrator.Orchestrator;
-import dev.hallmark.orchestrator.attest.RequestedSubject;
-import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
-import dev.hallmark.orchestrator.RecordedIssuer;
+import dev.hallmark.orchestrator.attest.RequestedSubject;
+import dev.hallmark.orchestrator.runner.Git;
+import dev.hallmark.orchestrator.runner.LogLimits;
+import dev.hallmark.orchestrator.runner.Runner;
+import dev.hallmark.orchestrator.runner.Sandbox;
+import dev.hallmark.orchestrator.runner.SdkJar;
+import dev.hallmark.orchestrator.runner.WorkspaceFiles;
 import dev.hallmark.orchestrator.store.StoredAttestation;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,7 +75,7 @@ public final class LocalRun {
   private final PrintWriter log;
   private int attestRate = 1000;
   private boolean unsafeNoSandbox;
-  private java.time.Duration compileTimeout = WorkflowCompiler.DEFAULT_TIMEOUT;
+  private java.time.Duration compileTimeout = Runner.COMPILE_TIMEOUT;
   private String verifier = "hallmark";
   private boolean verifierIsBare = true;
   private LogLimits logLimits = LogLimits.defaults();

@@ -1,8 +1,7 @@
-package dev.hallmark.orchestrator.runner;
+package dev.hallmark.orchestrator;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.hallmark.orchestrator.OrchestratorException;
 import dev.hallmark.orchestrator.OrchestratorException.Code;
 import java.io.IOException;
 import java.nio.file.Files;
