@@ -113,9 +113,16 @@ final class AuditCommand implements Callable<Integer> {
     });
     Semaphore inFlight = new Semaphore(n * 4);
     String walkError = null;
-    try (Stream<Path> files = Files.walk(dir)) {
-      Iterator<Path> it =
-          files.filter(p -> p.getFileName().toString().endsWith(Bundle.FILE_SUFFIX) && Files.isRegularFile(p)).iterator();
+    // Files.find hands over the attributes the walk has already read: no second stat per entry
+    // (a symbolic link is still followed, as Files.isRegularFile did).
+    try (Stream<Path> files =
+        Files.find(
+            dir,
+            Integer.MAX_VALUE,
+            (p, a) ->
+                p.getFileName().toString().endsWith(Bundle.FILE_SUFFIX)
+                    && (a.isRegularFile() || (a.isSymbolicLink() && Files.isRegularFile(p))))) {
+      Iterator<Path> it = files.iterator();
       while (it.hasNext()) {
         Path bundlePath = it.next();
         inFlight.acquire();

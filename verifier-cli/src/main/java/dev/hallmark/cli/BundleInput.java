@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.function.Supplier;
 
 /** Reads a bundle from a file or an https:// URL, bounded at 10 MiB (FORMATS §1, §6). */
@@ -45,10 +46,18 @@ final class BundleInput {
 
   /** Reads at most {@code BUNDLE_LIMIT + 1} bytes, so an oversized file is refused without loading it. */
   static byte[] readFile(Path path) {
-    if (Files.isDirectory(path)) {
+    // One stat, not three (isDirectory, exists, isRegularFile): audit reads thousands of bundles.
+    // A path that cannot be stat-ed is left to the open below, which says why.
+    BasicFileAttributes attrs = null;
+    try {
+      attrs = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (IOException | SecurityException e) {
+      // reported by the open
+    }
+    if (attrs != null && attrs.isDirectory()) {
       throw new IllegalArgumentException("bundle " + path + " is a directory, not a file");
     }
-    if (Files.exists(path) && !Files.isRegularFile(path)) {
+    if (attrs != null && !attrs.isRegularFile()) {
       throw new IllegalArgumentException("bundle " + path + " is not a regular file");
     }
     try (InputStream in = Files.newInputStream(path)) {

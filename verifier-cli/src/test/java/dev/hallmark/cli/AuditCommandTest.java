@@ -173,6 +173,22 @@ class AuditCommandTest {
   }
 
   @Test
+  void auditsABundleReachedThroughASymbolicLinkAndSkipsAFolderNamedLikeOne() throws IOException {
+    // The walk's own attributes decide (one stat per entry): a link is followed to its target,
+    // and a directory called *.hallmark.json is not a bundle.
+    goodFolder();
+    Path elsewhere = Files.createDirectory(root.resolve("elsewhere"));
+    put(elsewhere, "l.tgz", signed("l.tgz", content("l.tgz")), true);
+    Files.createSymbolicLink(folder.resolve("l.tgz" + Bundle.FILE_SUFFIX), elsewhere.resolve("l.tgz" + Bundle.FILE_SUFFIX));
+    Files.createSymbolicLink(folder.resolve("l.tgz"), elsewhere.resolve("l.tgz"));
+    withArtifact += 1;
+    Files.createDirectory(folder.resolve("dir.tgz" + Bundle.FILE_SUFFIX));
+    CliRun r = audit();
+    assertEquals(0, r.exit(), r::toString);
+    assertCounts(r);
+  }
+
+  @Test
   void requireArtifactsFailsABundleWithoutItsArtifact() throws IOException {
     goodFolder();
     CliRun r = audit("--require-artifacts", "--json");

@@ -380,6 +380,17 @@ class VerifyAttestationCommandTest {
     assertEquals("trust root URL scheme 'ftp' is not https", lastMessage(root));
   }
 
+  @Test
+  void aBundleThatIsADirectoryOrMissingFailsTheBundleCheckWithItsReason() throws IOException {
+    // One stat decides both (it used to take isDirectory, exists and isRegularFile).
+    Path folder = Files.createDirectories(dir.resolve("a-folder.hallmark.json"));
+    JsonObject d = failsAt("bundle", "verify-attestation", "--bundle", folder, "--trust-root", trustRoot);
+    assertEquals("bundle " + folder + " is a directory, not a file", lastMessage(d));
+    Path absent = dir.resolve("absent.hallmark.json");
+    JsonObject m = failsAt("bundle", "verify-attestation", "--bundle", absent, "--trust-root", trustRoot);
+    assertEquals("bundle " + absent + " does not exist", lastMessage(m));
+  }
+
   // ------------------------------------------------------------------ usage errors: exit 1, not 2
 
   @Test

@@ -249,15 +249,21 @@ public final class Verifier {
      */
     private void startHashingEarly() {
       Path path = policy.artifact();
-      if (path == null || Runtime.getRuntime().availableProcessors() < 2) {
+      if (path == null) {
         return;
       }
       try {
-        if (!java.nio.file.Files.isRegularFile(path) || java.nio.file.Files.size(path) < EARLY_HASH_BYTES) {
+        // One stat (an audit asks this of every artifact), then the processor count.
+        java.nio.file.attribute.BasicFileAttributes a =
+            java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        if (!a.isRegularFile() || a.size() < EARLY_HASH_BYTES) {
           return;
         }
       } catch (java.io.IOException | SecurityException e) {
         return; // checkArtifact reports it, in its turn
+      }
+      if (Runtime.getRuntime().availableProcessors() < 2) {
+        return;
       }
       java.util.concurrent.CompletableFuture<byte[]> f = new java.util.concurrent.CompletableFuture<>();
       Thread t =
