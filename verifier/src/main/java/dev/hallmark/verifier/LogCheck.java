@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * names its rule ({@code log.proof-missing}, {@code log.quorum-not-met}, …).
  *
  * <pre>{@code
- * LogCheck.Outcome o = LogCheck.verify(trustRoot.log(), key, iat, token, bundle.logProof(), now);
+ * LogCheck.Outcome o = LogCheck.verify(trustRoot.log(), key, iat, token, bundle.logProof(), now, engine);
  * if (!o.ok()) fail(o.rule() + ": " + o.message());
  * }</pre>
  */
@@ -39,8 +39,10 @@ final class LogCheck {
    * @param token the token's compact serialization: the log entry
    * @param logProof the bundle's {@code logProof}, or null
    * @param now the verifier's clock, in seconds
+   * @param engine the engine under Ed25519's group equation (the strict checks are ours)
    */
-  static Outcome verify(TrustRootLog log, TrustKey key, long iat, String token, String logProof, long now) {
+  static Outcome verify(TrustRootLog log, TrustKey key, long iat, String token, String logProof, long now,
+      dev.hallmark.attestation.crypto.CryptoEngine engine) {
     boolean applies = log == null ? key.isRevoked() : log.appliesTo(key, iat);
     if (!applies) {
       return new Outcome(null, "no log policy applies to this token", null);
@@ -58,7 +60,7 @@ final class LogCheck {
     } catch (AttestationException e) {
       return failed("log.proof-malformed", "logProof is malformed: " + e.getMessage());
     }
-    LogPolicy.Verdict verdict = log.policy().verify(proof.checkpoint(), now);
+    LogPolicy.Verdict verdict = log.policy().verify(proof.checkpoint(), now, engine);
     if (!verdict.ok()) {
       return failed(verdict.failure().rule(), verdict.failure().message());
     }

@@ -269,6 +269,14 @@ public final class LogPolicy {
 
   /** Verifies a checkpoint's signatures and cosignatures and evaluates the quorum at {@code now} (seconds). */
   public Verdict verify(Checkpoint checkpoint, long now) {
+    return verify(checkpoint, now, dev.hallmark.attestation.crypto.CryptoEngine.bouncyCastle());
+  }
+
+  /**
+   * As {@link #verify(Checkpoint, long)}, Ed25519's group equation on {@code engine} (the strict
+   * checks of the encodings are the same whatever the engine, and so is the cached result).
+   */
+  public Verdict verify(Checkpoint checkpoint, long now, dev.hallmark.attestation.crypto.CryptoEngine engine) {
     String key = checkpoint.signedText();
     Signatures sigs = verified.get(key);
     if (sigs == null) {
@@ -277,7 +285,7 @@ public final class LogPolicy {
       }
       // One verification per checkpoint even when every audit thread meets it at once (a batch's
       // first bundles): the others wait for it instead of repeating ~10 ms of Ed25519.
-      sigs = verified.computeIfAbsent(key, k -> verifySignatures(checkpoint));
+      sigs = verified.computeIfAbsent(key, k -> verifySignatures(checkpoint, engine));
     }
     if (sigs.failure() != null) {
       return new Verdict(sigs.failure(), List.of(), null);
@@ -312,7 +320,7 @@ public final class LogPolicy {
   }
 
   /** FORMATS §8.4 steps 2 and 3 without the clock: origin, every known signature, every known cosignature. */
-  private Signatures verifySignatures(Checkpoint checkpoint) {
+  private Signatures verifySignatures(Checkpoint checkpoint, dev.hallmark.attestation.crypto.CryptoEngine engine) {
     boolean originIsLog = false;
     for (Log log : logs) {
       if (log.key().name().equals(checkpoint.origin())) {
@@ -329,7 +337,7 @@ public final class LogPolicy {
     for (Checkpoint.SignatureLine line : checkpoint.signatures()) {
       for (Log log : logs) {
         if (log.key().matches(line.name(), line.keyId())) {
-          if (!log.key().verify(note, line.signature())) {
+          if (!log.key().verify(engine, note, line.signature())) {
             return refused("log.signature-invalid", "the signature of log key '" + line.name() + "' does not verify");
           }
           if (line.name().equals(checkpoint.origin())) {
@@ -350,7 +358,7 @@ public final class LogPolicy {
           if (t < 0) {
             return refused("log.cosignature-invalid", "the cosignature of witness " + w.name() + " has a timestamp above 2^63-1");
           }
-          if (!w.key().verify(checkpoint.cosignedMessage(t), java.util.Arrays.copyOfRange(sig, 8, sig.length))) {
+          if (!w.key().verify(engine, checkpoint.cosignedMessage(t), java.util.Arrays.copyOfRange(sig, 8, sig.length))) {
             return refused("log.cosignature-invalid", "the cosignature of witness " + w.name() + " does not verify");
           }
           earliest.merge(w.name(), t, Math::min);
