@@ -257,7 +257,7 @@ public final class LogPolicy {
 
   /**
    * What the signatures of one checkpoint prove, whatever the time: a failure, or the latest and
-   * the earliest timestamp of each witness whose cosignature verified. Cached per checkpoint text,
+   * the earliest timestamp of each witness whose cosignature verified. Cached per checkpoint,
    * so that bundles of one batch (which share a checkpoint) cost one set of Ed25519 verifications.
    */
   private record Signatures(Failure failure, Map<String, Long> earliest, long latest) {}
@@ -265,7 +265,7 @@ public final class LogPolicy {
   /** Bounded: an audit of many batches keeps only recent checkpoints. */
   private static final int CACHE_ENTRIES = 1024;
 
-  private final java.util.concurrent.ConcurrentHashMap<String, Signatures> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<Checkpoint, Signatures> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Verifies a checkpoint's signatures and cosignatures and evaluates the quorum at {@code now} (seconds). */
   public Verdict verify(Checkpoint checkpoint, long now) {
@@ -277,7 +277,10 @@ public final class LogPolicy {
    * checks of the encodings are the same whatever the engine, and so is the cached result).
    */
   public Verdict verify(Checkpoint checkpoint, long now, dev.hallmark.attestation.crypto.CryptoEngine engine) {
-    String key = checkpoint.signedText();
+    // Keyed by the checkpoint itself (its arrays compare by identity): LogProof hands the bundles
+    // of one batch the same object, so a hit costs no rebuilt text. Another object with the same
+    // text only costs one more verification.
+    Checkpoint key = checkpoint;
     Signatures sigs = verified.get(key);
     if (sigs == null) {
       if (verified.size() >= CACHE_ENTRIES) {
