@@ -84,6 +84,22 @@ class TransparencyLogTest {
   }
 
   @Test
+  void withQuorumNoneASignerWhoseKeyIsNotThePolicysLogKeyNeverPublishes() throws Exception {
+    // The round trusts its own signature under quorum none only after the start's check of the key.
+    LogKey key = key();
+    java.nio.file.Files.createDirectories(data.resolve("other"));
+    LogKey other = LogKey.openOrCreate(data.resolve("other"), ORIGIN, 1_700_000_000L, new SecureRandom());
+    LogSettings settings = new LogSettings(List.of(), null, null, Duration.ofSeconds(2));
+    LogPolicy policy = settings.policy(other.vkey(), "http://127.0.0.1:1/oidc/log");
+    try (Store store = Store.open(data.resolve("db"), Clock.systemUTC());
+        TransparencyLog log = TransparencyLog.start(store, key, policy, List.of(), settings.timeout(), Clock.systemUTC())) {
+      CompletionException e = assertThrows(CompletionException.class, () -> log.append(entry(1)).join());
+      assertEquals(OrchestratorException.Code.UNAVAILABLE, assertInstanceOf(OrchestratorException.class, e.getCause()).code());
+      assertTrue(log.checkpoint().isEmpty(), "no checkpoint the policy refuses");
+    }
+  }
+
+  @Test
   void aCheckpointIsPublishedOnlyWithTheWitnessCosignatureAndTheProofCarriesIt() throws Exception {
     LogKey key = key();
     try (FakeWitness w = FakeWitness.start("w1.witness.test", key.vkey().publicKey());
