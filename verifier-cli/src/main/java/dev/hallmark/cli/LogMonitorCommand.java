@@ -93,7 +93,7 @@ final class LogMonitorCommand implements Callable<Integer> {
     try (MonitorState state = MonitorState.open(stateDir)) {
       Checkpoint stored = state.load();
       Checkpoint current = log.checkpoint();
-      LogPolicy.Verdict verdict = policy.verify(current, clock.instant().getEpochSecond(), engine);
+      LogPolicy.Verdict verdict = policy.verify(current, clock.instant().getEpochSecond());
       if (!verdict.ok()) {
         throw new IllegalStateException("the checkpoint of " + Text.safe(log.prefix()) + " is refused by the trust root's log policy: "
             + verdict.failure().rule() + ": " + verdict.failure().message());

@@ -566,7 +566,7 @@ public final class Verifier {
     // 8 ---------------------------------------------------------------- log
     private String checkLog() throws Failed {
       long now = policy.clock().instant().getEpochSecond();
-      LogCheck.Outcome o = LogCheck.verify(trustRoot.log(), tokenKey, tokenIat, bundle.identityToken(), bundle.logProof(), now, engine);
+      LogCheck.Outcome o = LogCheck.verify(trustRoot.log(), tokenKey, tokenIat, bundle.identityToken(), bundle.logProof(), now);
       if (!o.ok()) {
         throw new Failed(o.rule(), o.message());
       }

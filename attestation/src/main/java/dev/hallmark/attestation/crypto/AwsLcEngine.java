@@ -3,7 +3,6 @@ package dev.hallmark.attestation.crypto;
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import dev.hallmark.attestation.AttestationException;
 import dev.hallmark.attestation.AttestationException.Code;
-import dev.hallmark.attestation.tlog.Ed25519;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -24,7 +23,6 @@ import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.EllipticCurve;
-import java.security.spec.X509EncodedKeySpec;
 
 /**
  * AWS-LC through Amazon Corretto Crypto Provider, named explicitly (never installed as a JCA
@@ -55,16 +53,12 @@ final class AwsLcEngine extends CryptoEngine {
   private final String description;
   private final ThreadLocal<KeyFactory> keyFactories;
   private final ThreadLocal<Signature> signatures;
-  private final ThreadLocal<Signature> edSignatures;
-  /** Whether AWS-LC's Ed25519 passed its self-check; set once in {@link #selfCheck()}, before publication. */
-  private boolean edNative;
 
   private AwsLcEngine(AmazonCorrettoCryptoProvider accp) {
     this.provider = accp;
     this.description = "AWS-LC " + accp.getAwsLcVersionStr() + " (ACCP " + accp.getVersionStr() + ")";
     this.keyFactories = ThreadLocal.withInitial(() -> jca(() -> KeyFactory.getInstance("EC", provider)));
     this.signatures = ThreadLocal.withInitial(() -> jca(() -> Signature.getInstance("SHA256withECDSA", provider)));
-    this.edSignatures = ThreadLocal.withInitial(() -> jca(() -> Signature.getInstance("Ed25519", provider)));
   }
 
   /** Loads ACCP once per process; fails with {@link Code#ENGINE} where the platform cannot. */
@@ -121,17 +115,6 @@ final class AwsLcEngine extends CryptoEngine {
     if (!good || bad) {
       throw new AttestationException(Code.ENGINE, "AWS-LC failed its P-256 self-check");
     }
-    edNative = ed25519SelfCheck();
-  }
-
-  /** True when this ACCP has Ed25519 and tells RFC 8032's first vector from a changed one. */
-  private boolean ed25519SelfCheck() {
-    java.util.HexFormat hex = java.util.HexFormat.of();
-    Ed25519.CheckedKey key = Ed25519.check(hex.parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
-    byte[] sig = hex.parseHex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
-    boolean good = nativeEd25519(key, new byte[0], sig);
-    boolean bad = nativeEd25519(key, new byte[] {0}, sig);
-    return good && !bad;
   }
 
   @Override
@@ -152,36 +135,6 @@ final class AwsLcEngine extends CryptoEngine {
       verifier.update(message);
       // The canonical re-encoding of the range-checked (r, s): AWS-LC never sees caller bytes.
       return verifier.verify(DerSignature.encode(r, s));
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /**
-   * AWS-LC's ED25519_verify (BoringSSL's): {@code S} below L, A decoded, then the encoding of
-   * {@code [S]B - [k]A} compared with R's bytes, cofactorless. Its decode of A is lax (y not
-   * reduced, x = 0 with the sign bit accepted), which is why only a {@link Ed25519.CheckedKey}
-   * reaches it.
-   */
-  @Override
-  public boolean verifyEd25519(Ed25519.CheckedKey key, byte[] message, byte[] signature) {
-    // An ACCP built without EdDSA (or with it disabled) leaves Ed25519 to the JDK.
-    return edNative ? nativeEd25519(key, message, signature) : jdkEd25519(key, message, signature);
-  }
-
-  private boolean nativeEd25519(Ed25519.CheckedKey key, byte[] message, byte[] signature) {
-    try {
-      PublicKey k = key.nativeKey instanceof PublicKey p ? p : null;
-      if (k == null) {
-        // ACCP registers no Ed25519 KeyFactory unless asked (registerEdKeyFactory); its
-        // Signature takes the JDK's key by its encoding.
-        k = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(key.spki()));
-        key.nativeKey = k;
-      }
-      Signature verifier = edSignatures.get();
-      verifier.initVerify(k);
-      verifier.update(message);
-      return verifier.verify(signature);
     } catch (GeneralSecurityException | RuntimeException e) {
       return false;
     }

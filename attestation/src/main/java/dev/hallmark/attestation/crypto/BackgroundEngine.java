@@ -69,9 +69,4 @@ final class BackgroundEngine extends CryptoEngine {
   public MessageDigest newSha256() {
     return engine().newSha256();
   }
-
-  @Override
-  public boolean verifyEd25519(dev.hallmark.attestation.tlog.Ed25519.CheckedKey key, byte[] message, byte[] signature) {
-    return engine().verifyEd25519(key, message, signature);
-  }
 }

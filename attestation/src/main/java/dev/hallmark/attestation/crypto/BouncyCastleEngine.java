@@ -1,6 +1,5 @@
 package dev.hallmark.attestation.crypto;
 
-import dev.hallmark.attestation.tlog.Ed25519;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -64,11 +63,5 @@ final class BouncyCastleEngine extends CryptoEngine {
   @Override
   public MessageDigest newSha256() {
     return Sha256.newDigest();
-  }
-
-  /** The JDK's EdDSA: BouncyCastle's RFC 8032 code is not the cofactorless equation §8.1 asks for. */
-  @Override
-  public boolean verifyEd25519(Ed25519.CheckedKey key, byte[] message, byte[] signature) {
-    return jdkEd25519(key, message, signature);
   }
 }

@@ -2,7 +2,6 @@ package dev.hallmark.attestation.crypto;
 
 import dev.hallmark.attestation.AttestationException;
 import dev.hallmark.attestation.AttestationException.Code;
-import dev.hallmark.attestation.tlog.Ed25519;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -90,50 +89,6 @@ public abstract sealed class CryptoEngine permits BouncyCastleEngine, AwsLcEngin
 
   /** A new SHA-256 digest of this engine, for streaming large artifacts. */
   public abstract MessageDigest newSha256();
-
-  /**
-   * This engine's SHA-256 digest of the calling thread, for many short messages (a log's Merkle
-   * nodes): under C1 the JDK's Java SHA-256 costs ~4x AWS-LC's, JNI call included. Use it
-   * within one call and leave it reset ({@code digest()} does).
-   */
-  public final MessageDigest threadSha256() {
-    return threadSha256.get();
-  }
-
-  private final ThreadLocal<MessageDigest> threadSha256 = ThreadLocal.withInitial(this::newSha256);
-
-  /**
-   * Ed25519's group equation {@code [S]B = R + [k]A}, cofactorless, over a key that decoded
-   * strictly and a signature whose {@code S} is below L and whose {@code R} is canonical: call
-   * {@link Ed25519#verify(CryptoEngine, byte[], byte[], byte[])}, which checks those first. False
-   * for every failure, provider exceptions included.
-   */
-  public abstract boolean verifyEd25519(Ed25519.CheckedKey key, byte[] message, byte[] signature);
-
-  /** The JDK's EdDSA (SunEC: decodes R itself and compares points, cofactorless). */
-  static boolean jdkEd25519(Ed25519.CheckedKey key, byte[] message, byte[] signature) {
-    try {
-      java.security.PublicKey k = key.jdkKey instanceof java.security.PublicKey p ? p : null;
-      if (k == null) {
-        k = java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(key.spki()));
-        key.jdkKey = k;
-      }
-      java.security.Signature v = JDK_ED25519.get();
-      v.initVerify(k);
-      v.update(message);
-      return v.verify(signature);
-    } catch (java.security.GeneralSecurityException | RuntimeException e) {
-      return false; // fail closed: a key or signature the JDK refuses does not verify
-    }
-  }
-
-  private static final ThreadLocal<java.security.Signature> JDK_ED25519 = ThreadLocal.withInitial(() -> {
-    try {
-      return java.security.Signature.getInstance("Ed25519");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JDK has no Ed25519", e);
-    }
-  });
 
   /**
    * The engine's ECDSA over range-checked {@code (r, s)}. Implementations return {@code false} for

@@ -1,20 +1,15 @@
 package dev.hallmark.attestation.tlog;
 
-import dev.hallmark.attestation.crypto.CryptoEngine;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 
 /**
  * Ed25519 as FORMATS §8.1 demands of notes and cosignatures: RFC 8032 §5.1.7, strictly. The
  * encodings are checked here, before any library sees them, because libraries differ on exactly
- * these points (OpenSSL 3.0 accepts two non-canonical encodings of {@code A}; AWS-LC reduces
- * A's y and accepts x = 0 with the sign bit set): {@code S} below the group order L, {@code A}
- * canonical (y below p) and decodable per §5.1.3 (a square root exists; x = 0 with the sign bit
- * set fails), {@code R} canonical. The group equation, cofactorless {@code [S]B = R + [k]A}, is
- * the engine's: the JDK's EdDSA (which decodes R itself, strictly) or AWS-LC's (which compares
- * the encoding of {@code [S]B - [k]A} with R's bytes, so no other encoding of R can pass).
- * A's decode costs two modular exponentiations: it runs once per distinct key (log and witness
- * keys repeat), its verdict kept in a small bounded map.
+ * these points (OpenSSL 3.0 accepts two non-canonical encodings of {@code A}): {@code S} below
+ * the group order L, {@code R} and {@code A} canonical (y below p) and decodable per §5.1.3 (a
+ * square root exists; x = 0 with the sign bit set fails). The group equation is then checked
+ * cofactorless, {@code [S]B = R + [k]A}, by BouncyCastle's RFC 8032 code.
  *
  * <pre>{@code
  * boolean ok = Ed25519.verify(publicKey32, message, signature64);
@@ -39,134 +34,46 @@ public final class Ed25519 {
 
   /**
    * Verifies {@code signature} (64 bytes) over {@code message} under {@code publicKey} (32
-   * bytes), the group equation on the JDK's EdDSA. Returns false for any defect of the inputs;
-   * never throws for bad bytes.
+   * bytes). Returns false for any defect of the inputs; never throws for bad bytes.
    */
   public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
-    return verify(CryptoEngine.bouncyCastle(), publicKey, message, signature);
-  }
-
-  /**
-   * As {@link #verify(byte[], byte[], byte[])}, the group equation on {@code engine} (AWS-LC's
-   * native ED25519_verify, or the JDK's EdDSA): the strict checks of the encodings are ours
-   * whatever the engine, made here before it sees them.
-   */
-  public static boolean verify(CryptoEngine engine, byte[] publicKey, byte[] message, byte[] signature) {
     if (publicKey == null || signature == null || message == null
         || publicKey.length != KEY_BYTES || signature.length != SIGNATURE_BYTES) {
       return false;
     }
-    CheckedKey key = checkedKey(publicKey);
-    if (key == null) {
+    if (!decodes(publicKey) || !decodes(java.util.Arrays.copyOfRange(signature, 0, 32))) {
       return false;
     }
-    // R: only canonical (y below p) here. Its full decode is the engine's: the JDK decodes R
-    // itself (y below p, a square root, not x = 0 with the sign bit set) and compares points;
-    // AWS-LC compares the encoding of [S]B - [k]A with R's bytes, which a non-decodable or
-    // non-canonical R can never equal (Ed25519Test proves both on both engines).
-    if (!canonicalY(signature, 0) || !scalarBelowL(signature, 32)) {
+    if (littleEndian(signature, 32).compareTo(L) >= 0) {
       return false;
     }
-    return engine.verifyEd25519(key, message, signature);
-  }
-
-  /**
-   * A public key whose encoding passed the strict decode of RFC 8032 §5.1.3; only {@link
-   * Ed25519} makes one, so an engine's group equation never sees an unchecked key. Engines keep
-   * their own key object in it (made once: log and witness keys repeat).
-   */
-  public static final class CheckedKey {
-    private final byte[] encoded;
-    /** The engine's key object, set by the engine on first use (a benign race: same value). */
-    public volatile Object jdkKey;
-    public volatile Object nativeKey;
-
-    private CheckedKey(byte[] encoded) {
-      this.encoded = encoded;
-    }
-
-    /** The 32-byte encoding. */
-    public byte[] encoded() {
-      return encoded.clone();
-    }
-
-    /** RFC 8410: the SubjectPublicKeyInfo of this key, for a JCA key factory. */
-    public byte[] spki() {
-      byte[] der = new byte[SPKI_PREFIX.length + KEY_BYTES];
-      System.arraycopy(SPKI_PREFIX, 0, der, 0, SPKI_PREFIX.length);
-      System.arraycopy(encoded, 0, der, SPKI_PREFIX.length, KEY_BYTES);
-      return der;
+    try {
+      java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+      v.initVerify(KEY_FACTORY.get().generatePublic(new java.security.spec.X509EncodedKeySpec(spki(publicKey))));
+      v.update(message);
+      return v.verify(signature);
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      return false; // fail closed: a key or signature the JDK refuses does not verify
     }
   }
 
-  /** Bounded: a verifier meets a handful of log and witness keys; keys are public. */
-  private static final int KEY_CACHE_ENTRIES = 256;
-
-  /** Per key: the checked key, or {@link #UNDECODABLE}. */
-  private static final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Object> KEYS =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private static final Object UNDECODABLE = new Object();
-
-  /** The key when it decodes strictly (RFC 8032 §5.1.3), else null. */
-  public static CheckedKey check(byte[] publicKey) {
-    return publicKey == null || publicKey.length != KEY_BYTES ? null : checkedKey(publicKey);
-  }
-
-  /** The key when it decodes strictly, else null; the modPow decode runs once per distinct key. */
-  static CheckedKey checkedKey(byte[] publicKey) {
-    java.nio.ByteBuffer id = java.nio.ByteBuffer.wrap(publicKey.clone());
-    Object known = KEYS.get(id);
-    if (known == null) {
-      if (KEYS.size() >= KEY_CACHE_ENTRIES) {
-        KEYS.clear();
-      }
-      byte[] copy = id.array();
-      known = decodes(copy) ? new CheckedKey(copy) : UNDECODABLE;
-      Object raced = KEYS.putIfAbsent(id, known);
-      if (raced != null) {
-        known = raced;
-      }
+  private static final ThreadLocal<java.security.KeyFactory> KEY_FACTORY = ThreadLocal.withInitial(() -> {
+    try {
+      return java.security.KeyFactory.getInstance("Ed25519");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JDK has no Ed25519", e);
     }
-    return known instanceof CheckedKey k ? k : null;
+  });
+
+  /** RFC 8410: the SubjectPublicKeyInfo of an Ed25519 key, the 12-byte prefix and the key. */
+  private static byte[] spki(byte[] key) {
+    byte[] der = new byte[SPKI_PREFIX.length + KEY_BYTES];
+    System.arraycopy(SPKI_PREFIX, 0, der, 0, SPKI_PREFIX.length);
+    System.arraycopy(key, 0, der, SPKI_PREFIX.length, KEY_BYTES);
+    return der;
   }
 
   private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
-
-  /** p = 2^255 - 19, little-endian. */
-  private static final byte[] P_LE = toLittleEndian(P);
-  /** L, little-endian. */
-  private static final byte[] L_LE = toLittleEndian(L);
-
-  /** True when the 255-bit y of the encoding at {@code off} (sign bit cleared) is below p. */
-  static boolean canonicalY(byte[] b, int off) {
-    return lessThan(b, off, P_LE, 0x7f);
-  }
-
-  /** True when the 256-bit little-endian scalar at {@code off} is below L. */
-  static boolean scalarBelowL(byte[] b, int off) {
-    return lessThan(b, off, L_LE, 0xff);
-  }
-
-  private static boolean lessThan(byte[] b, int off, byte[] bound, int topMask) {
-    for (int i = 31; i >= 0; i--) {
-      int x = (b[off + i] & 0xff) & (i == 31 ? topMask : 0xff);
-      int y = bound[i] & 0xff;
-      if (x != y) {
-        return x < y;
-      }
-    }
-    return false;
-  }
-
-  private static byte[] toLittleEndian(BigInteger v) {
-    byte[] be = v.toByteArray();
-    byte[] le = new byte[32];
-    for (int i = 0; i < 32 && i < be.length; i++) {
-      le[i] = be[be.length - 1 - i];
-    }
-    return le;
-  }
 
   /**
    * True when {@code encoded} is a canonical point encoding that decodes per RFC 8032 §5.1.3:

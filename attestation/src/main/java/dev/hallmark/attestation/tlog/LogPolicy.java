@@ -257,7 +257,7 @@ public final class LogPolicy {
 
   /**
    * What the signatures of one checkpoint prove, whatever the time: a failure, or the latest and
-   * the earliest timestamp of each witness whose cosignature verified. Cached per checkpoint,
+   * the earliest timestamp of each witness whose cosignature verified. Cached per checkpoint text,
    * so that bundles of one batch (which share a checkpoint) cost one set of Ed25519 verifications.
    */
   private record Signatures(Failure failure, Map<String, Long> earliest, long latest) {}
@@ -265,22 +265,11 @@ public final class LogPolicy {
   /** Bounded: an audit of many batches keeps only recent checkpoints. */
   private static final int CACHE_ENTRIES = 1024;
 
-  private final java.util.concurrent.ConcurrentHashMap<Checkpoint, Signatures> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Signatures> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Verifies a checkpoint's signatures and cosignatures and evaluates the quorum at {@code now} (seconds). */
   public Verdict verify(Checkpoint checkpoint, long now) {
-    return verify(checkpoint, now, dev.hallmark.attestation.crypto.CryptoEngine.bouncyCastle());
-  }
-
-  /**
-   * As {@link #verify(Checkpoint, long)}, Ed25519's group equation on {@code engine} (the strict
-   * checks of the encodings are the same whatever the engine, and so is the cached result).
-   */
-  public Verdict verify(Checkpoint checkpoint, long now, dev.hallmark.attestation.crypto.CryptoEngine engine) {
-    // Keyed by the checkpoint itself (its arrays compare by identity): LogProof hands the bundles
-    // of one batch the same object, so a hit costs no rebuilt text. Another object with the same
-    // text only costs one more verification.
-    Checkpoint key = checkpoint;
+    String key = checkpoint.signedText();
     Signatures sigs = verified.get(key);
     if (sigs == null) {
       if (verified.size() >= CACHE_ENTRIES) {
@@ -288,7 +277,7 @@ public final class LogPolicy {
       }
       // One verification per checkpoint even when every audit thread meets it at once (a batch's
       // first bundles): the others wait for it instead of repeating ~10 ms of Ed25519.
-      sigs = verified.computeIfAbsent(key, k -> verifySignatures(checkpoint, engine));
+      sigs = verified.computeIfAbsent(key, k -> verifySignatures(checkpoint));
     }
     if (sigs.failure() != null) {
       return new Verdict(sigs.failure(), List.of(), null);
@@ -323,7 +312,7 @@ public final class LogPolicy {
   }
 
   /** FORMATS §8.4 steps 2 and 3 without the clock: origin, every known signature, every known cosignature. */
-  private Signatures verifySignatures(Checkpoint checkpoint, dev.hallmark.attestation.crypto.CryptoEngine engine) {
+  private Signatures verifySignatures(Checkpoint checkpoint) {
     boolean originIsLog = false;
     for (Log log : logs) {
       if (log.key().name().equals(checkpoint.origin())) {
@@ -340,7 +329,7 @@ public final class LogPolicy {
     for (Checkpoint.SignatureLine line : checkpoint.signatures()) {
       for (Log log : logs) {
         if (log.key().matches(line.name(), line.keyId())) {
-          if (!log.key().verify(engine, note, line.signature())) {
+          if (!log.key().verify(note, line.signature())) {
             return refused("log.signature-invalid", "the signature of log key '" + line.name() + "' does not verify");
           }
           if (line.name().equals(checkpoint.origin())) {
@@ -361,7 +350,7 @@ public final class LogPolicy {
           if (t < 0) {
             return refused("log.cosignature-invalid", "the cosignature of witness " + w.name() + " has a timestamp above 2^63-1");
           }
-          if (!w.key().verify(engine, checkpoint.cosignedMessage(t), java.util.Arrays.copyOfRange(sig, 8, sig.length))) {
+          if (!w.key().verify(checkpoint.cosignedMessage(t), java.util.Arrays.copyOfRange(sig, 8, sig.length))) {
             return refused("log.cosignature-invalid", "the cosignature of witness " + w.name() + " does not verify");
           }
           earliest.merge(w.name(), t, Math::min);

@@ -36,8 +36,7 @@ public record LogProof(byte[] extra, long index, List<byte[]> hashes, Checkpoint
 
   /** Parses the text; fails with {@link Code#LOG} naming the first defect. */
   public static LogProof parse(String text) {
-    // A UTF-8 encoding holds at most 3 bytes per UTF-16 unit: short texts need no encoding.
-    if (text.length() > MAX_BYTES || (text.length() > MAX_BYTES / 3 && text.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES)) {
+    if (text.length() > MAX_BYTES || text.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
       throw invalid("logProof is larger than 64 KiB");
     }
     checkCharacters(text, "logProof");
@@ -76,35 +75,11 @@ public record LogProof(byte[] extra, long index, List<byte[]> hashes, Checkpoint
       throw invalid("logProof has no empty line before its checkpoint");
     }
     i++;
-    int offset = 0;
-    for (int j = 0; j < i; j++) {
-      offset += lines[j].length() + 1;
+    StringBuilder note = new StringBuilder();
+    for (int j = i; j < lines.length; j++) {
+      note.append(lines[j]).append('\n');
     }
-    return new LogProof(extra, index, hashes, checkpoint(text.substring(offset)));
-  }
-
-  /** Bounded: an audit meets one checkpoint per batch, in order. */
-  private static final int CHECKPOINT_CACHE_ENTRIES = 256;
-
-  private static final java.util.concurrent.ConcurrentHashMap<String, Checkpoint> CHECKPOINTS =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * The parsed checkpoint of a proof's note text, one object per distinct text: the bundles of a
-   * batch share it, so an audit parses it once, and {@link LogPolicy}'s cache (keyed by the
-   * object) finds its verdict without rebuilding its text.
-   */
-  private static Checkpoint checkpoint(String note) {
-    Checkpoint known = CHECKPOINTS.get(note);
-    if (known != null) {
-      return known;
-    }
-    Checkpoint parsed = Checkpoint.parseSigned(note); // throws for a defect: nothing cached
-    if (CHECKPOINTS.size() >= CHECKPOINT_CACHE_ENTRIES) {
-      CHECKPOINTS.clear();
-    }
-    Checkpoint raced = CHECKPOINTS.putIfAbsent(note, parsed);
-    return raced == null ? parsed : raced;
+    return new LogProof(extra, index, hashes, Checkpoint.parseSigned(note.toString()));
   }
 
   /** The text of this proof, as {@link #parse} reads it. */

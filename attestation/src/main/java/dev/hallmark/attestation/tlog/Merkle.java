@@ -28,21 +28,14 @@ public final class Merkle {
   private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::newDigest);
 
   public static byte[] leafHash(byte[] entry) {
-    return leafHash(DIGEST.get(), entry);
-  }
-
-  /** As {@link #leafHash(byte[])} on {@code d} (an engine's SHA-256), left reset. */
-  public static byte[] leafHash(MessageDigest d, byte[] entry) {
+    MessageDigest d = DIGEST.get();
     d.update((byte) 0x00);
     d.update(entry);
     return d.digest();
   }
 
   public static byte[] nodeHash(byte[] left, byte[] right) {
-    return nodeHash(DIGEST.get(), left, right);
-  }
-
-  private static byte[] nodeHash(MessageDigest d, byte[] left, byte[] right) {
+    MessageDigest d = DIGEST.get();
     d.update((byte) 0x01);
     d.update(left);
     d.update(right);
@@ -59,11 +52,6 @@ public final class Merkle {
    * {@code root} in a tree of {@code size} leaves, with exactly the length that index and size imply.
    */
   public static boolean verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root) {
-    return verifyInclusion(DIGEST.get(), index, size, leafHash, proof, root);
-  }
-
-  /** As {@link #verifyInclusion(long, long, byte[], List, byte[])}, hashing on {@code d} (an engine's SHA-256). */
-  public static boolean verifyInclusion(MessageDigest d, long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root) {
     if (Long.compareUnsigned(index, size) >= 0) {
       return false;
     }
@@ -75,7 +63,7 @@ public final class Merkle {
         return false;
       }
       if ((fn & 1) == 1 || fn == sn) {
-        r = nodeHash(d, p, r);
+        r = nodeHash(p, r);
         if ((fn & 1) == 0) {
           while ((fn & 1) == 0 && fn != 0) {
             fn >>>= 1;
@@ -83,7 +71,7 @@ public final class Merkle {
           }
         }
       } else {
-        r = nodeHash(d, r, p);
+        r = nodeHash(r, p);
       }
       fn >>>= 1;
       sn >>>= 1;

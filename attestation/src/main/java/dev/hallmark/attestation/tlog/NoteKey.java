@@ -146,11 +146,6 @@ public final class NoteKey {
     return Ed25519.verify(key, message, signature);
   }
 
-  /** As {@link #verify(byte[], byte[])}, the group equation on {@code engine}. */
-  public boolean verify(dev.hallmark.attestation.crypto.CryptoEngine engine, byte[] message, byte[] signature) {
-    return Ed25519.verify(engine, key, message, signature);
-  }
-
   /** The vkey text. */
   @Override
   public String toString() {
